@@ -1,0 +1,5 @@
+// Every benchmark `npm run bench -- NAME` knows, listed explicitly.
+import type { Benchmark } from './benchmark.ts';
+import { fixtureImagesBench } from './fixture-images.ts';
+
+export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench];
