@@ -1,0 +1,43 @@
+// The object rules the registry applies on every write: upstream's v1 defaults, the decode check
+// (wrong JSON types are a 400, as upstream's decoder answers), and validation with upstream's
+// messages (a 422 Invalid with the field paths). The rules themselves live in ../validation.
+import { statusError, type ApiError, type Status } from '../api-error.ts';
+import type { ResourceInfo } from '../resources.ts';
+import { applyDefaults } from '../validation/defaults.ts';
+import { validate, VALIDATED_KINDS } from '../validation/core-v1.ts';
+import { invalidStatus, type FieldError } from '../validation/field-error.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
+import { nameIsDNSSubdomain } from '../validation/names.ts';
+import { checkTypes, decodeErrorStatus } from '../validation/types-check.ts';
+import type { ValidationOptions } from '../validation/options.ts';
+import type { ApiObject } from './objects.ts';
+import type { ObjectRules } from './strategy.ts';
+
+const fromStatus = (status: Status | ReturnType<typeof invalidStatus>): ApiError =>
+  statusError(status.code, status.reason, status.message, status.details as Status['details']);
+
+export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
+  return {
+    applyDefaults(info: ResourceInfo, obj: ApiObject): ApiObject {
+      // Only the core group has upstream defaulters here; others are stored as given.
+      return (info.group === '' ? applyDefaults(info.kind, obj) : structuredClone(obj)) as ApiObject;
+    },
+    validate(info: ResourceInfo, obj: ApiObject, old?: ApiObject): ApiError | undefined {
+      if (info.group === '' && VALIDATED_KINDS.includes(info.kind)) {
+        const decodeError = checkTypes(info.kind, obj);
+        if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
+        const errors = validate(info.kind, obj, old, options);
+        return errors.length ? invalid(info, obj, errors) : undefined;
+      }
+      // Kinds without their own validation still get upstream's object-meta rules.
+      const errors = old
+        ? validateObjectMetaUpdate(obj.metadata, old.metadata)
+        : validateObjectMeta(obj.metadata, { namespaced: info.namespaced, nameFn: nameIsDNSSubdomain });
+      return errors.length ? invalid(info, obj, errors) : undefined;
+    },
+  };
+}
+
+function invalid(info: ResourceInfo, obj: ApiObject, errors: FieldError[]): ApiError {
+  return fromStatus(invalidStatus(info.kind, info.group, String(obj.metadata?.name ?? ''), errors));
+}
