@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../../../common/src/log.ts';
 import type { Authenticator } from './http/authn.ts';
-import { createHandler, type HandlerOptions } from './http/handler.ts';
+import { createHandler } from './http/handler.ts';
+import { OpenApiDocuments } from './openapi/openapi.ts';
 import { AuditLog } from './http/audit.ts';
 import type { Patcher, ResourceHandlerContext } from './http/resource-handler.ts';
 import { Registry } from './registry/registry.ts';
@@ -33,7 +34,6 @@ export interface ApiServerConfig {
   serviceNetwork?: ServiceNetwork;
   /** Append one audit.k8s.io/v1 Event per request (level Metadata) to this file. */
   auditLogPath?: string;
-  openapi?: HandlerOptions['openapi'];
 }
 
 export class ApiServer {
@@ -42,6 +42,7 @@ export class ApiServer {
   private readonly config: ApiServerConfig;
   private readonly audit: AuditLog | undefined;
   private readonly services: ServiceAllocator;
+  private readonly openapi: OpenApiDocuments;
 
   constructor(config: ApiServerConfig) {
     if (
@@ -53,10 +54,12 @@ export class ApiServer {
     this.config = config;
     this.services = new ServiceAllocator(config.store, config.serviceNetwork);
     this.registry = new Registry({ store: config.store, rules: config.rules, services: this.services });
+    this.openapi = new OpenApiDocuments();
     this.audit = config.auditLogPath ? new AuditLog(config.auditLogPath) : undefined;
     const handler = createHandler({
       ...(this.audit ? { audit: this.audit } : {}),
-      ...(config.openapi ? { openapi: config.openapi } : {}),
+      schemas: this.openapi.index,
+      openapi: (path, query, req) => this.openapi.serve(path, query, req.headers, req.method),
       registry: this.registry,
       patcher: config.patcher,
       log: config.log,

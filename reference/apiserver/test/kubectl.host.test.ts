@@ -1,7 +1,7 @@
 // @host: the real kubectl (already on the machine) against the reference apiserver over HTTPS
 // with a bearer token: the everyday workflow an operator runs, end to end.
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,15 +41,16 @@ describe('the real kubectl against the reference apiserver @host', function () {
   let api: SecureTestApi;
   let dir: string;
 
-  const kubectl = (...args: string[]) => {
-    const r = spawnSync('kubectl', ['--kubeconfig', api.kubeconfigPath, ...args], {
-      encoding: 'utf8',
-      timeout: 60_000,
+  // kubectl runs as a child process while this process serves it: never block on it (no spawnSync).
+  const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('kubectl', args, { encoding: 'utf8', timeout: 60_000, env }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const ok = (...args: string[]) => {
-    const r = kubectl(...args);
+  const kubectl = (...args: string[]) => run(['--kubeconfig', api.kubeconfigPath, ...args]);
+  const ok = async (...args: string[]) => {
+    const r = await kubectl(...args);
     expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
     return r.stdout;
   };
@@ -63,31 +64,33 @@ describe('the real kubectl against the reference apiserver @host', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is refused without a token (401) and talks HTTPS with the cluster CA', async () => {
-    const r = spawnSync(
-      'kubectl',
-      ['--server', api.url, '--certificate-authority', api.caFile, 'get', 'namespaces'],
+  it('is refused with a wrong token (401) and talks HTTPS with the cluster CA', async () => {
+    // A wrong token (kubectl prompts for a password when it has no credentials at all).
+    const r = await run(
+      ['--server', api.url, '--certificate-authority', api.caFile, '--token', 'wrong', 'get', 'namespaces'],
       {
-        encoding: 'utf8',
-        env: { ...process.env, KUBECONFIG: '/dev/null' },
+        ...process.env,
+        KUBECONFIG: '/dev/null',
       },
     );
-    expect(r.status).not.to.equal(0);
-    expect(r.stderr).to.include('Unauthorized');
-    expect(ok('version', '-o', 'json')).to.include('"gitVersion": "v1.32.0-kconform.0"');
+    expect(r.code).not.to.equal(0);
+    expect(r.stderr).to.include(
+      'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
+    );
+    expect(await ok('version', '-o', 'json')).to.include('"gitVersion": "v1.32.0-kconform.0"');
   });
 
   it('create, apply, edit-and-apply (a patch), patch, label, get -o json, watch, delete, wait --for=delete', async () => {
-    ok('create', 'namespace', 'kc');
+    await ok('create', 'namespace', 'kc');
     const file = join(dir, 'web.yaml');
     writeFileSync(file, MANIFEST('kconform/busybox:v1', '1'));
-    const applied = ok('apply', '-n', 'kc', '-f', file);
+    const applied = await ok('apply', '-n', 'kc', '-f', file);
     expect(applied).to.include('pod/web created');
     expect(applied).to.include('service/web created');
 
-    const pod = JSON.parse(ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
+    const pod = JSON.parse(await ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
     expect(pod.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).to.be.a('string');
-    const svc = JSON.parse(ok('get', '-n', 'kc', 'service', 'web', '-o', 'json'));
+    const svc = JSON.parse(await ok('get', '-n', 'kc', 'service', 'web', '-o', 'json'));
     expect(svc.spec.clusterIP).to.match(/^10\.96\.\d+\.\d+$/);
 
     // Start watching before the changes so the watch must see them.
@@ -107,9 +110,9 @@ describe('the real kubectl against the reference apiserver @host', function () {
     watcher.stdout.on('data', (chunk: Buffer) => (watched += chunk.toString()));
 
     writeFileSync(file, MANIFEST('kconform/busybox:v2', '2'));
-    const reapplied = ok('apply', '-n', 'kc', '-f', file, '-v=6');
+    const reapplied = await ok('apply', '-n', 'kc', '-f', file, '-v=6');
     expect(reapplied).to.include('pod/web configured');
-    const after = JSON.parse(ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
+    const after = JSON.parse(await ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
     expect(after.spec.containers.map((c: { image: string }) => c.image)).to.deep.equal([
       'kconform/busybox:v2',
       'kconform/busybox:test',
@@ -117,7 +120,7 @@ describe('the real kubectl against the reference apiserver @host', function () {
     expect(after.metadata.labels.rev).to.equal('2');
     expect(after.metadata.uid).to.equal(pod.metadata.uid); // patched in place, not replaced
 
-    ok(
+    await ok(
       'patch',
       '-n',
       'kc',
@@ -128,15 +131,17 @@ describe('the real kubectl against the reference apiserver @host', function () {
       '-p',
       '{"metadata":{"annotations":{"note":"patched"}}}',
     );
-    ok('label', '-n', 'kc', 'pod', 'web', 'tier=front');
-    const labelled = JSON.parse(ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
+    await ok('label', '-n', 'kc', 'pod', 'web', 'tier=front');
+    const labelled = JSON.parse(await ok('get', '-n', 'kc', 'pod', 'web', '-o', 'json'));
     expect(labelled.metadata.annotations.note).to.equal('patched');
     expect(labelled.metadata.labels.tier).to.equal('front');
-    expect(ok('get', '-n', 'kc', 'pods', '-l', 'tier=front', '-o', 'name').trim()).to.equal('pod/web');
+    expect((await ok('get', '-n', 'kc', 'pods', '-l', 'tier=front', '-o', 'name')).trim()).to.equal(
+      'pod/web',
+    );
 
-    ok('delete', '-n', 'kc', 'pod', 'web', '--wait=false');
-    ok('wait', '-n', 'kc', '--for=delete', 'pod/web', '--timeout=30s');
-    expect(kubectl('get', '-n', 'kc', 'pod', 'web').stderr).to.include('pods "web" not found');
+    await ok('delete', '-n', 'kc', 'pod', 'web', '--wait=false');
+    await ok('wait', '-n', 'kc', '--for=delete', 'pod/web', '--timeout=30s');
+    expect((await kubectl('get', '-n', 'kc', 'pod', 'web')).stderr).to.include('pods "web" not found');
 
     await waitFor(
       () => /DELETED\s+pod\/web/.test(watched),
@@ -146,19 +151,19 @@ describe('the real kubectl against the reference apiserver @host', function () {
     expect(watched).to.match(/MODIFIED\s+pod\/web/);
   });
 
-  it('explains a field path from the served OpenAPI', () => {
-    const out = ok('explain', 'pods.spec.containers.livenessProbe');
+  it('explains a field path from the served OpenAPI', async () => {
+    const out = await ok('explain', 'pods.spec.containers.livenessProbe');
     expect(out).to.include('KIND:');
     expect(out).to.include('Pod');
   });
 
-  it('bad input comes back as upstream-style errors', () => {
+  it('bad input comes back as upstream-style errors', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
       bad,
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: c\n    image: x\n',
     );
-    const r = kubectl('apply', '-n', 'default', '-f', bad);
+    const r = await kubectl('apply', '-n', 'default', '-f', bad);
     expect(r.code).not.to.equal(0);
     expect(r.stderr).to.include('is invalid: metadata.name: Invalid value: "Bad_Name"');
     const unknown = join(dir, 'unknown.yaml');
@@ -166,7 +171,7 @@ describe('the real kubectl against the reference apiserver @host', function () {
       unknown,
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: u\ndata:\n  a: "1"\nbogus: true\n',
     );
-    const strict = kubectl('create', '-n', 'default', '-f', unknown);
+    const strict = await kubectl('create', '-n', 'default', '-f', unknown);
     expect(strict.code).not.to.equal(0);
     expect(strict.stderr).to.include('unknown field "bogus"');
   });

@@ -199,7 +199,8 @@ describe('embedded store', () => {
       const offsets = frameOffsets(log); // header+snapshot, then one frame per transaction
       expect(offsets).to.have.length(5);
       const damaged = offsets[2]!;
-      log[offsets[3]! - 1] ^= 0xff; // the last body byte of the second transaction's frame
+      const flipped = offsets[3]! - 1; // the last body byte of the second transaction's frame
+      log[flipped] = log[flipped]! ^ 0xff;
       await writeFile(file, log);
 
       const err = await rejectionOf(openAt(dir));
@@ -208,6 +209,33 @@ describe('embedded store', () => {
         `store log ${file} is corrupt at byte offset ${damaged}: frame body checksum mismatch, and an intact frame follows at ${offsets[3]}`,
       );
       expect(await readFile(file)).to.deep.equal(log);
+    });
+
+    it('reports progress on its timer, only to watches that are caught up and got no events since the last tick', async () => {
+      let tick: (() => void) | undefined;
+      let cleared = false;
+      const timers = {
+        setInterval: (callback: () => void, ms: number) => {
+          expect(ms).to.equal(250);
+          tick = callback;
+          return 'the-timer';
+        },
+        clearInterval: (handle: unknown) => {
+          cleared = handle === 'the-timer';
+        },
+      };
+      const store = await openEmbeddedStore({ dataDir: await tempDir(), progressIntervalMs: 250, timers });
+      stores.push(store);
+      const revision = (await store.txn({ compare: [], success: [{ type: 'put', key: '/p', value: '1' }] }))
+        .revision;
+      const recorder = WatchRecorder.start(store, '/', 0);
+      await recorder.untilEvents(1);
+      tick!();
+      expect(recorder.progress, 'an event came in this interval').to.deep.equal([]);
+      tick!();
+      expect(recorder.progress).to.deep.equal([revision]);
+      await store.close();
+      expect(cleared).to.equal(true);
     });
 
     it('lets only one store open a directory at a time', async () => {

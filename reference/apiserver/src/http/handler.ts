@@ -1,20 +1,28 @@
 // The apiserver's request handler: authentication, the non-resource paths (health, version,
-// discovery), then the resource verbs. Every failure leaves as a metav1.Status with its code.
-// It is a plain node:http listener, so tests drive it in-process with supertest.
+// metrics, OpenAPI, discovery), then the resource verbs. Every failure leaves as a metav1.Status
+// with its code. It is a plain node:http listener, so tests drive it in-process with supertest.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApiError, internalError, notFoundPath, unauthorized } from '../api-error.ts';
 import type { Logger } from '../../../../common/src/log.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Authenticator, User } from './authn.ts';
 import { kubernetesVerb, type AuditLog } from './audit.ts';
-import { RequestMetrics } from './metrics.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
+import { RequestMetrics } from './metrics.ts';
+import type { SchemaIndex } from '../openapi/schema-model.ts';
 import { parseRequestPath } from './request-info.ts';
 import { handleResource, type Patcher, type ResourceHandlerContext } from './resource-handler.ts';
+
+export interface OpenApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
 
 export interface HandlerOptions {
   registry: Registry;
   patcher: Patcher;
+  schemas?: SchemaIndex;
   log: Logger;
   /** No authenticator: every request is anonymous and allowed (in-process tests only). */
   authenticate?: Authenticator;
@@ -24,10 +32,7 @@ export interface HandlerOptions {
   metrics?: RequestMetrics;
   audit?: AuditLog;
   /** Serves /openapi/v2 and /openapi/v3[...]; undefined when the path is not one of its own. */
-  openapi?: (
-    path: string,
-    req: IncomingMessage,
-  ) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  openapi?: (path: string, query: URLSearchParams, req: IncomingMessage) => OpenApiResponse | undefined;
 }
 
 // Paths upstream lets anyone read (system:public-info-viewer).
@@ -39,6 +44,7 @@ export function createHandler(options: HandlerOptions): RequestListener {
   const ctx: ResourceHandlerContext = {
     registry: options.registry,
     patcher: options.patcher,
+    ...(options.schemas ? { schemas: options.schemas } : {}),
     ...(options.podProxy ? { podProxy: options.podProxy } : {}),
   };
 
@@ -47,6 +53,7 @@ export function createHandler(options: HandlerOptions): RequestListener {
     const started = performance.now();
     const received = new Date();
     let user: User | undefined;
+
     const reply = (code: number, body: unknown): void => {
       if (res.headersSent) return;
       const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -69,9 +76,17 @@ export function createHandler(options: HandlerOptions): RequestListener {
     };
 
     const serve = async (): Promise<void> => {
-      if (options.authenticate && !PUBLIC_PATHS.has(url.pathname) && !options.authenticate(req))
-        throw unauthorized();
+      user = options.authenticate?.(req);
+      if (options.authenticate && !user && !PUBLIC_PATHS.has(url.pathname)) throw unauthorized();
       const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (path.startsWith('/openapi/') && options.openapi) {
+        const doc = options.openapi(path, url.searchParams, req);
+        if (doc) {
+          res.writeHead(doc.status, { ...doc.headers, 'Content-Length': Buffer.byteLength(doc.body) });
+          res.end(doc.body);
+          return;
+        }
+      }
       switch (path) {
         case '/healthz':
         case '/livez':
@@ -82,11 +97,12 @@ export function createHandler(options: HandlerOptions): RequestListener {
             : reply(500, '[-]store failed: not reachable\nreadyz check failed');
         case '/version':
           return reply(200, versionInfo());
+        case '/metrics':
+          res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+          res.end(metrics.render());
+          return;
         case '/api':
-          return reply(
-            200,
-            apiVersions(req.socket.localAddress ? `${req.socket.localAddress}:${req.socket.localPort}` : ''),
-          );
+          return reply(200, apiVersions(`${req.socket.localAddress ?? ''}:${req.socket.localPort ?? ''}`));
         case '/apis':
           return reply(200, apiGroupList());
       }
@@ -103,15 +119,38 @@ export function createHandler(options: HandlerOptions): RequestListener {
       await handleResource(ctx, req, res, request, url.searchParams, reply);
     };
 
-    serve()
-      .catch(fail)
-      .finally(() => {
-        log.debug('request', {
-          method: req.method,
-          path: url.pathname,
-          code: res.statusCode,
-          ms: Math.round(performance.now() - started),
-        });
+    // Recorded when the response is done (for a watch: when it ends).
+    res.once('close', () => {
+      const info = parseRequestPath(url.pathname);
+      const verb = kubernetesVerb(req.method ?? 'GET', info, url.searchParams);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.record({
+        verb: verb.toUpperCase(),
+        group: info.group,
+        version: info.version,
+        resource: info.resource ?? '',
+        subresource: info.subresource ?? '',
+        code: res.statusCode,
+        seconds,
       });
+      options.audit?.write({
+        info,
+        verb,
+        method: req.method ?? 'GET',
+        requestURI: req.url ?? '/',
+        user,
+        sourceIP: req.socket.remoteAddress ?? '',
+        code: res.statusCode,
+        received,
+        userAgent: req.headers['user-agent'],
+      });
+      log.debug('request', {
+        method: req.method,
+        path: url.pathname,
+        code: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      });
+    });
+    serve().catch(fail);
   };
 }

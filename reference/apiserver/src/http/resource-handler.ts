@@ -15,6 +15,8 @@ import type { DeleteOptions, Registry } from '../registry/registry.ts';
 import { startWatch, type WatchEvent } from '../registry/watch.ts';
 import { decodeObject, mediaType, readBody, PATCH_MEDIA_TYPES } from './body.ts';
 import type { RequestInfo } from './request-info.ts';
+import type { SchemaIndex } from '../openapi/schema-model.ts';
+import { checkUnknownFields, parseFieldValidation } from './field-validation.ts';
 
 /** Applies a patch document of one media type to the current object; throws ApiError when it cannot. */
 export type Patcher = (patchType: string, info: ResourceInfo, current: ApiObject, patch: Buffer) => ApiObject;
@@ -22,6 +24,8 @@ export type Patcher = (patchType: string, info: ResourceInfo, current: ApiObject
 export interface ResourceHandlerContext {
   registry: Registry;
   patcher: Patcher;
+  /** The served schemas, for fieldValidation (unknown fields); absent: unknown fields pass silently. */
+  schemas?: SchemaIndex;
   /** Called for pods/log, pods/exec, pods/portforward: proxied to the kubelet. */
   podProxy?: (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => Promise<void>;
 }
@@ -45,6 +49,10 @@ export async function handleResource(
   const name = request.name;
   const method = req.method ?? 'GET';
   const dryRun = query.getAll('dryRun').includes('All');
+  const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
+  const checkFields = (obj: unknown, asPatch = false): void => {
+    if (ctx.schemas) checkUnknownFields(ctx.schemas, info, obj, fieldValidation, res, asPatch);
+  };
   if (query.getAll('dryRun').some((v) => v !== 'All')) {
     throw badRequest(
       `dryRun: Unsupported value: "${query.getAll('dryRun').find((v) => v !== 'All')}": supported values: "All"`,
@@ -98,11 +106,13 @@ export async function handleResource(
       }
       if (name) throw methodNotSupported(info, 'create');
       const body = checkKind(info, await objectBody(req));
+      checkFields(body);
       return reply(201, await registry.create(info, namespace, body, { dryRun }));
     }
     case 'PUT': {
       if (!name) throw methodNotSupported(info, 'update');
       const body = checkKind(info, await objectBody(req));
+      checkFields(body);
       const { object, created } = await registry.update(info, namespace, name, body, {
         dryRun,
         ...(request.subresource ? { subresource: request.subresource } : {}),
@@ -119,7 +129,11 @@ export async function handleResource(
         info,
         namespace,
         name,
-        (current) => ctx.patcher(type, info, current, patch),
+        (current) => {
+          const patched = ctx.patcher(type, info, current, patch);
+          checkFields(patched, true);
+          return patched;
+        },
         {
           dryRun,
           ...(request.subresource ? { subresource: request.subresource } : {}),

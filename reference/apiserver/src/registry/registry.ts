@@ -293,6 +293,8 @@ export class Registry {
         ? prepareStatusUpdate(deepCopy(body), old)
         : prepareMainUpdate(info, this.rules.applyDefaults(info, deepCopy(body)), old);
     if (info.kind === 'Service') ServiceAllocator.keepAllocated(next, old);
+    // An unconditional update is validated as if it carried the stored version (as upstream does).
+    if (!next.metadata.resourceVersion) next.metadata.resourceVersion = old.metadata.resourceVersion;
     next.metadata.namespace = info.namespaced ? namespace : undefined;
     if (!info.namespaced) delete next.metadata.namespace;
     next.metadata.name = name;

@@ -4,7 +4,7 @@
 import { statusError, type ApiError, type Status } from '../api-error.ts';
 import type { ResourceInfo } from '../resources.ts';
 import { applyDefaults } from '../validation/defaults.ts';
-import { validate, VALIDATED_KINDS } from '../validation/core-v1.ts';
+import { validateDecoded, VALIDATED_KINDS } from '../validation/core-v1.ts';
 import { invalidStatus, type FieldError } from '../validation/field-error.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
 import { nameIsDNSSubdomain } from '../validation/names.ts';
@@ -26,7 +26,7 @@ export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
       if (info.group === '' && VALIDATED_KINDS.includes(info.kind)) {
         const decodeError = checkTypes(info.kind, obj);
         if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
-        const errors = validate(info.kind, obj, old, options);
+        const errors = validateDecoded(info.kind, obj, old, options);
         return errors.length ? invalid(info, obj, errors) : undefined;
       }
       // Kinds without their own validation still get upstream's object-meta rules.

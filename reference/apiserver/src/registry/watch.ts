@@ -42,7 +42,7 @@ export async function startWatch(
   const selection = registry.selection(info, options);
   const prefix = storagePrefix(info, namespace);
   let closed = false;
-  let watcher: Watcher | undefined;
+  let watcher: Watcher | undefined = undefined;
   const close = (): void => {
     if (closed) return;
     closed = true;

@@ -28,7 +28,13 @@ import { WatchHub } from './watch-hub.ts';
 import { lockDirectory, type DirLock } from './dir-lock.ts';
 import { encodeLog, loadLog, LOG_FILE_NAME } from './store-log.ts';
 import { replaceFileDurably, syncDirectory, truncateDurably, WalAppender } from './wal.ts';
-import { checkGetKey, checkRangeRequest, checkRevision, checkTxnRequest, checkWatchRequest } from './request-checks.ts';
+import {
+  checkGetKey,
+  checkRangeRequest,
+  checkRevision,
+  checkTxnRequest,
+  checkWatchRequest,
+} from './request-checks.ts';
 import { InvalidStoreConfigError, StoreClosedError, StoreFailedError } from './store-errors.ts';
 
 /** Interval timers, injectable so tests can drive progress notifications themselves. */

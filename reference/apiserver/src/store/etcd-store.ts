@@ -13,10 +13,24 @@ import { CompareResult, CompareTarget, Etcd3 } from 'etcd3';
 import type { ICompare, IKeyValue, IRequestOp } from 'etcd3';
 import { silentLogger, type Logger } from '../../../../common/src/log.ts';
 import { CompactedError, FutureRevisionError } from './store.ts';
-import type { KeyValue, RangeRequest, RangeResult, Store, TxnRequest, TxnResult, WatchRequest } from './store.ts';
+import type {
+  KeyValue,
+  RangeRequest,
+  RangeResult,
+  Store,
+  TxnRequest,
+  TxnResult,
+  WatchRequest,
+} from './store.ts';
 import { prefixRangeEnd, rangeStart } from './keys.ts';
 import { EtcdWatch } from './etcd-watch.ts';
-import { checkGetKey, checkRangeRequest, checkRevision, checkTxnRequest, checkWatchRequest } from './request-checks.ts';
+import {
+  checkGetKey,
+  checkRangeRequest,
+  checkRevision,
+  checkTxnRequest,
+  checkWatchRequest,
+} from './request-checks.ts';
 import { InvalidStoreConfigError, StoreClosedError } from './store-errors.ts';
 
 export interface EtcdStoreConfig {
@@ -75,14 +89,17 @@ export class EtcdStore implements Store {
   constructor(config: EtcdStoreConfig) {
     checkConfig(config);
     this.prefix = Buffer.from(config.keyPrefix ?? '', 'utf8');
-    this.logger = (config.logger ?? silentLogger).child({ component: 'etcd-store', keyPrefix: config.keyPrefix });
+    this.logger = (config.logger ?? silentLogger).child({
+      component: 'etcd-store',
+      keyPrefix: config.keyPrefix,
+    });
     this.client = new Etcd3({ hosts: config.endpoints, dialTimeout: config.dialTimeoutMs ?? 5000 });
   }
 
   async get(key: string): Promise<{ kv: KeyValue | null; revision: number }> {
     this.checkOpen('get');
     checkGetKey(key);
-    const response = await this.client.kv.range({ key: this.stored(key) });
+    const response = await this.client.kv.range({ key: this.startKey(key) });
     const kv = response.kvs[0];
     return { kv: kv ? this.toKv(kv) : null, revision: Number(response.header.revision) };
   }
@@ -111,22 +128,25 @@ export class EtcdStore implements Store {
   async txn(request: TxnRequest): Promise<TxnResult> {
     this.checkOpen('txn');
     checkTxnRequest(request);
-    const compare = request.compare.map(
-      (c): ICompare =>
-        c.modRevision === 0
-          ? { key: this.stored(c.key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 }
-          : {
-              key: this.stored(c.key),
-              target: CompareTarget.Mod,
-              result: CompareResult.Equal,
-              mod_revision: c.modRevision,
-            },
+    const compare = request.compare.map((c): ICompare =>
+      c.modRevision === 0
+        ? {
+            key: this.stored(c.key),
+            target: CompareTarget.Create,
+            result: CompareResult.Equal,
+            create_revision: 0,
+          }
+        : {
+            key: this.stored(c.key),
+            target: CompareTarget.Mod,
+            result: CompareResult.Equal,
+            mod_revision: c.modRevision,
+          },
     );
-    const success = request.success.map(
-      (op): IRequestOp =>
-        op.type === 'put'
-          ? { request_put: { key: this.stored(op.key), value: Buffer.from(op.value, 'utf8'), prev_kv: true } }
-          : { request_delete_range: { key: this.stored(op.key), prev_kv: true } },
+    const success = request.success.map((op): IRequestOp =>
+      op.type === 'put'
+        ? { request_put: { key: this.stored(op.key), value: Buffer.from(op.value, 'utf8'), prev_kv: true } }
+        : { request_delete_range: { key: this.stored(op.key), prev_kv: true } },
     );
     const failure = request.compare.map((c): IRequestOp => ({ request_range: { key: this.stored(c.key) } }));
     const response = await this.client.kv.txn({ compare, success, failure });
@@ -215,7 +235,8 @@ export class EtcdStore implements Store {
   }
 
   private async checkReadable(revision: number): Promise<void> {
-    if (!(await this.notCompacted(revision))) throw new CompactedError(revision, await this.compactedRevision());
+    if (!(await this.notCompacted(revision)))
+      throw new CompactedError(revision, await this.compactedRevision());
   }
 
   private async mapRevisionError(err: unknown, requested: number): Promise<unknown> {

@@ -88,7 +88,9 @@ export class MvccIndex {
     const previous = request.success.map((op) => this.latest(op.key));
     const ops = request.success
       .filter((op, i) => op.type === 'put' || previous[i] !== null)
-      .map((op): RecordOp => (op.type === 'put' ? { type: 'put', key: op.key, value: op.value } : { type: 'delete', key: op.key }));
+      .map((op): RecordOp =>
+        op.type === 'put' ? { type: 'put', key: op.key, value: op.value } : { type: 'delete', key: op.key },
+      );
     if (ops.length === 0) {
       return { result: { succeeded: true, revision: this.applied, current: [], previous }, record: null };
     }
@@ -163,9 +165,10 @@ export class MvccIndex {
 
   /** The logged form of transaction `revision`, rebuilt from its events (for log rewrites). */
   recordAt(revision: number): TxnRecord {
-    const ops = this.eventsAt(revision).map(
-      (e): RecordOp =>
-        e.type === 'put' ? { type: 'put', key: e.kv.key, value: e.kv.value } : { type: 'delete', key: e.kv.key },
+    const ops = this.eventsAt(revision).map((e): RecordOp =>
+      e.type === 'put'
+        ? { type: 'put', key: e.kv.key, value: e.kv.value }
+        : { type: 'delete', key: e.kv.key },
     );
     return { revision, ops };
   }

@@ -40,11 +40,21 @@ export function encodeTxnFrame(txns: readonly TxnRecord[]): Buffer {
 
 /** A complete log: the state at `compacted` (`kvs`), then the transactions after it (`tail`). */
 export function encodeLog(compacted: number, kvs: readonly KeyValue[], tail: readonly TxnRecord[]): Buffer[] {
-  const frames = [frameOf([{ t: 'header', format: FORMAT, version: FORMAT_VERSION }, { t: 'snapshot', compacted }])];
+  const frames = [
+    frameOf([
+      { t: 'header', format: FORMAT, version: FORMAT_VERSION },
+      { t: 'snapshot', compacted },
+    ]),
+  ];
   for (let i = 0; i < kvs.length; i += CHUNK) {
     const chunk = kvs.slice(i, i + CHUNK);
     frames.push(
-      frameOf([{ t: 'kvs', kvs: chunk.map((kv) => [kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]) }]),
+      frameOf([
+        {
+          t: 'kvs',
+          kvs: chunk.map((kv) => [kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]),
+        },
+      ]),
     );
   }
   for (let i = 0; i < tail.length; i += CHUNK) frames.push(frameOf(tail.slice(i, i + CHUNK).map(txnRecord)));

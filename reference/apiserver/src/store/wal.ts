@@ -69,7 +69,11 @@ export function scanFrames(buf: Buffer, file: string): ScannedLog {
     }
     const intact = nextIntactFrame(buf, offset + 1);
     if (intact !== -1) {
-      throw new StoreLogCorruptError(file, offset, `${check.damage}, and an intact frame follows at ${intact}`);
+      throw new StoreLogCorruptError(
+        file,
+        offset,
+        `${check.damage}, and an intact frame follows at ${intact}`,
+      );
     }
     return { frames, validLength: offset };
   }

@@ -5,7 +5,15 @@
 import { isIP } from 'node:net';
 import { int, isSet, list, obj, str, strList } from './access.ts';
 import { dnsLabelErrors, PORT_PROTOCOLS } from './container.ts';
-import { duplicate, FieldPath, forbidden, invalid, notSupported, required, type FieldError } from './field-error.ts';
+import {
+  duplicate,
+  FieldPath,
+  forbidden,
+  invalid,
+  notSupported,
+  required,
+  type FieldError,
+} from './field-error.ts';
 import { GoRepr, goQuote } from './go-format.ts';
 import {
   isDNS1123Subdomain,
@@ -28,7 +36,11 @@ const META = FieldPath.of('metadata');
 
 export function validateNamespace(raw: unknown): FieldError[] {
   const ns = obj(raw);
-  const errs = validateObjectMeta(ns.metadata, { namespaced: false, nameFn: nameIsDNSLabel, coreFinalizers: true });
+  const errs = validateObjectMeta(ns.metadata, {
+    namespaced: false,
+    nameFn: nameIsDNSLabel,
+    coreFinalizers: true,
+  });
   // Upstream reports spec.finalizers problems on the list's path, without the index.
   const path = FieldPath.of('spec', 'finalizers');
   for (const f of list(obj(ns.spec).finalizers)) {
@@ -42,11 +54,18 @@ export function validateNamespaceUpdate(raw: unknown, oldRaw: unknown): FieldErr
 }
 
 export function validateServiceAccount(raw: unknown): FieldError[] {
-  return validateObjectMeta(obj(raw).metadata, { namespaced: true, nameFn: nameIsDNSSubdomain, coreFinalizers: true });
+  return validateObjectMeta(obj(raw).metadata, {
+    namespaced: true,
+    nameFn: nameIsDNSSubdomain,
+    coreFinalizers: true,
+  });
 }
 
 export function validateServiceAccountUpdate(raw: unknown, oldRaw: unknown): FieldError[] {
-  return [...validateCoreObjectMetaUpdate(obj(raw).metadata, obj(oldRaw).metadata), ...validateServiceAccount(raw)];
+  return [
+    ...validateCoreObjectMetaUpdate(obj(raw).metadata, obj(oldRaw).metadata),
+    ...validateServiceAccount(raw),
+  ];
 }
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -64,7 +83,8 @@ function validateTaints(raw: unknown): FieldError[] {
     const msgs = isValidLabelValue(str(taint.value));
     if (msgs.length > 0) errs.push(invalid(p.child('value'), str(taint.value), msgs.join(';')));
     if (effect.length === 0) errs.push(required(p.child('effect')));
-    else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS));
+    else if (!TAINT_EFFECTS.includes(effect))
+      errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS));
     const keys = seen.get(effect) ?? new Set<string>();
     if (keys.has(key)) {
       const repr = new GoRepr(
@@ -89,7 +109,11 @@ const isCIDR = (v: string): boolean => {
 export function validateNode(raw: unknown): FieldError[] {
   const node = obj(raw);
   const spec = obj(node.spec);
-  const errs = validateObjectMeta(node.metadata, { namespaced: false, nameFn: nameIsDNSSubdomain, coreFinalizers: true });
+  const errs = validateObjectMeta(node.metadata, {
+    namespaced: false,
+    nameFn: nameIsDNSSubdomain,
+    coreFinalizers: true,
+  });
   errs.push(...validateTaints(spec.taints));
   const cidrs = strList(spec.podCIDRs);
   cidrs.forEach((c, i) => {
@@ -109,13 +133,22 @@ export function validateNodeUpdate(raw: unknown, oldRaw: unknown): FieldError[] 
   const cidrMsg = 'node updates may not change podCIDR except from "" to valid';
   if (oldCIDRs.length > 0) {
     if (oldCIDRs.length !== newCIDRs.length) errs.push(forbidden(FieldPath.of('spec', 'podCIDRs'), cidrMsg));
-    else oldCIDRs.forEach((c, i) => c !== newCIDRs[i] && errs.push(forbidden(FieldPath.of('spec', 'podCIDRs'), cidrMsg)));
+    else
+      oldCIDRs.forEach(
+        (c, i) => c !== newCIDRs[i] && errs.push(forbidden(FieldPath.of('spec', 'podCIDRs'), cidrMsg)),
+      );
   }
   if (str(oldSpec.providerID).length > 0 && str(oldSpec.providerID) !== str(spec.providerID)) {
-    errs.push(forbidden(FieldPath.of('spec', 'providerID'), 'node updates may not change providerID except from "" to valid'));
+    errs.push(
+      forbidden(
+        FieldPath.of('spec', 'providerID'),
+        'node updates may not change providerID except from "" to valid',
+      ),
+    );
   }
   errs.push(...validateTaints(spec.taints));
-  if (str(spec.externalID) !== str(oldSpec.externalID)) errs.push(forbidden(FieldPath.of('spec', 'externalID'), 'may not be updated'));
+  if (str(spec.externalID) !== str(oldSpec.externalID))
+    errs.push(forbidden(FieldPath.of('spec', 'externalID'), 'may not be updated'));
   return errs;
 }
 
@@ -133,8 +166,10 @@ function nonSpecialIPErrors(ip: string, path: FieldPath): FieldError[] {
   const linkLocalMulticast = v4 ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0 : /^ff[0-9a-f]2:/.test(v6);
   if (unspecified) errs.push(invalid(path, ip, `may not be unspecified (${ip})`));
   if (loopback) errs.push(invalid(path, ip, 'may not be in the loopback range (127.0.0.0/8, ::1/128)'));
-  if (linkLocal) errs.push(invalid(path, ip, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'));
-  if (linkLocalMulticast) errs.push(invalid(path, ip, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
+  if (linkLocal)
+    errs.push(invalid(path, ip, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'));
+  if (linkLocalMulticast)
+    errs.push(invalid(path, ip, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
   return errs;
 }
 
@@ -146,14 +181,20 @@ function validateEndpointAddress(raw: unknown, path: FieldPath): FieldError[] {
   if (hostname.length > 0) errs.push(...dnsLabelErrors(hostname, path.child('hostname')));
   if (isSet(address.nodeName)) {
     const nodeName = str(address.nodeName);
-    errs.push(...nameIsDNSSubdomain(nodeName, false).map((m) => invalid(path.child('nodeName'), nodeName, m)));
+    errs.push(
+      ...nameIsDNSSubdomain(nodeName, false).map((m) => invalid(path.child('nodeName'), nodeName, m)),
+    );
   }
   return [...errs, ...nonSpecialIPErrors(ip, path.child('ip'))];
 }
 
 export function validateEndpoints(raw: unknown): FieldError[] {
   const ep = obj(raw);
-  const errs = validateObjectMeta(ep.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain, coreFinalizers: true });
+  const errs = validateObjectMeta(ep.metadata, {
+    namespaced: true,
+    nameFn: nameIsDNSSubdomain,
+    coreFinalizers: true,
+  });
   list(ep.subsets).forEach((s, i) => {
     const subset = obj(s);
     const p = FieldPath.of('subsets').index(i);
@@ -163,7 +204,9 @@ export function validateEndpoints(raw: unknown): FieldError[] {
       errs.push(required(p, 'must specify `addresses` or `notReadyAddresses`'));
     }
     addresses.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('addresses').index(j))));
-    notReady.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('notReadyAddresses').index(j))));
+    notReady.forEach((a, j) =>
+      errs.push(...validateEndpointAddress(a, p.child('notReadyAddresses').index(j))),
+    );
     const ports = list(subset.ports).map(obj);
     ports.forEach((port, j) => {
       const pp = p.child('ports').index(j);
@@ -173,7 +216,8 @@ export function validateEndpoints(raw: unknown): FieldError[] {
       errs.push(...isValidPortNum(int(port.port)).map((m) => invalid(pp.child('port'), int(port.port), m)));
       const protocol = str(port.protocol);
       if (protocol.length === 0) errs.push(required(pp.child('protocol')));
-      else if (!PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(pp.child('protocol'), protocol, PORT_PROTOCOLS));
+      else if (!PORT_PROTOCOLS.includes(protocol))
+        errs.push(notSupported(pp.child('protocol'), protocol, PORT_PROTOCOLS));
       if (isSet(port.appProtocol)) {
         const ap = str(port.appProtocol);
         errs.push(...isQualifiedName(ap).map((m) => invalid(pp.child('appProtocol'), ap, m)));
@@ -184,7 +228,10 @@ export function validateEndpoints(raw: unknown): FieldError[] {
 }
 
 export function validateEndpointsUpdate(raw: unknown, oldRaw: unknown): FieldError[] {
-  return [...validateCoreObjectMetaUpdate(obj(raw).metadata, obj(oldRaw).metadata), ...validateEndpoints(raw)];
+  return [
+    ...validateCoreObjectMetaUpdate(obj(raw).metadata, obj(oldRaw).metadata),
+    ...validateEndpoints(raw),
+  ];
 }
 
 /**
@@ -203,17 +250,26 @@ export function validateEvent(raw: unknown): FieldError[] {
       if (namespace !== '' && namespace !== 'default') errs.push(mismatch);
     } else if (namespace !== involvedNamespace) errs.push(mismatch);
   } else {
-    if (involvedNamespace.length === 0 && namespace !== 'default' && namespace !== 'kube-system') errs.push(mismatch);
+    if (involvedNamespace.length === 0 && namespace !== 'default' && namespace !== 'kube-system')
+      errs.push(mismatch);
     const controller = str(event.reportingComponent ?? event.reportingController);
     if (controller.length === 0) errs.push(required(FieldPath.of('reportingController')));
-    errs.push(...isQualifiedName(controller).map((m) => invalid(FieldPath.of('reportingController'), controller, m)));
-    const limits: [string, number][] = [['reportingInstance', 128], ['action', 128], ['reason', 128]];
+    errs.push(
+      ...isQualifiedName(controller).map((m) => invalid(FieldPath.of('reportingController'), controller, m)),
+    );
+    const limits: [string, number][] = [
+      ['reportingInstance', 128],
+      ['action', 128],
+      ['reason', 128],
+    ];
     for (const [field, limit] of limits) {
       const v = str(event[field]);
       if (v.length === 0) errs.push(required(FieldPath.of(field)));
-      if (v.length > limit) errs.push(invalid(FieldPath.of(field), '', `can have at most ${limit} characters`));
+      if (v.length > limit)
+        errs.push(invalid(FieldPath.of(field), '', `can have at most ${limit} characters`));
     }
-    if (str(event.message).length > 1024) errs.push(invalid(FieldPath.of('message'), '', 'can have at most 1024 characters'));
+    if (str(event.message).length > 1024)
+      errs.push(invalid(FieldPath.of('message'), '', 'can have at most 1024 characters'));
   }
   errs.push(...isDNS1123Subdomain(namespace).map((m) => invalid(FieldPath.of('namespace'), namespace, m)));
   return errs;

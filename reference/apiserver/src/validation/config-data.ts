@@ -17,7 +17,8 @@ export function decodedLength(v: unknown): number {
   return Math.floor((s.length * 3) / 4);
 }
 
-const keyErrors = (key: string, path: FieldPath): FieldError[] => isConfigMapKey(key).map((msg) => invalid(path, key, msg));
+const keyErrors = (key: string, path: FieldPath): FieldError[] =>
+  isConfigMapKey(key).map((msg) => invalid(path, key, msg));
 
 export function validateConfigMap(raw: unknown): FieldError[] {
   const cm = obj(raw);
@@ -27,7 +28,8 @@ export function validateConfigMap(raw: unknown): FieldError[] {
   let total = 0;
   for (const [key, value] of Object.entries(data)) {
     errs.push(...keyErrors(key, FieldPath.of('data').key(key)));
-    if (key in binaryData) errs.push(invalid(FieldPath.of('data').key(key), key, 'duplicate of key present in binaryData'));
+    if (key in binaryData)
+      errs.push(invalid(FieldPath.of('data').key(key), key, 'duplicate of key present in binaryData'));
     total += byteLen(str(value));
   }
   for (const [key, value] of Object.entries(binaryData)) {
@@ -68,7 +70,8 @@ function jsonSyntaxError(text: string): string | undefined {
     const trimmed = text.trim();
     if (trimmed.length === 0) return 'unexpected end of JSON input';
     const first = trimmed[0] ?? '';
-    if (!'{["-0123456789tfn'.includes(first)) return `invalid character '${first}' looking for beginning of value`;
+    if (!'{["-0123456789tfn'.includes(first))
+      return `invalid character '${first}' looking for beginning of value`;
     return 'unexpected end of JSON input';
   }
 }
@@ -99,7 +102,9 @@ export function validateSecret(raw: unknown): FieldError[] {
   switch (str(secret.type)) {
     case 'kubernetes.io/service-account-token':
       if (str(annotations['kubernetes.io/service-account.name']).length === 0) {
-        errs.push(required(FieldPath.of('metadata', 'annotations').key('kubernetes.io/service-account.name')));
+        errs.push(
+          required(FieldPath.of('metadata', 'annotations').key('kubernetes.io/service-account.name')),
+        );
       }
       break;
     case 'kubernetes.io/dockercfg':
@@ -129,7 +134,8 @@ export function validateSecretUpdate(raw: unknown, oldRaw: unknown): FieldError[
   const secret = obj(raw);
   const old = obj(oldRaw);
   const errs = validateCoreObjectMetaUpdate(secret.metadata, old.metadata);
-  if (str(secret.type) !== str(old.type)) errs.push(invalid(FieldPath.of('type'), str(secret.type), FIELD_IMMUTABLE));
+  if (str(secret.type) !== str(old.type))
+    errs.push(invalid(FieldPath.of('type'), str(secret.type), FIELD_IMMUTABLE));
   errs.push(...immutableData(secret, old, ['data']));
   return [...errs, ...validateSecret(raw)];
 }
@@ -139,7 +145,8 @@ export function mergeStringData(raw: unknown): unknown {
   if (!isObj(raw) || !isSet(raw.stringData)) return raw;
   const out: Obj = { ...raw, data: { ...obj(raw.data) } };
   const data = out.data as Obj;
-  for (const [k, v] of Object.entries(obj(raw.stringData))) data[k] = Buffer.from(str(v), 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(obj(raw.stringData)))
+    data[k] = Buffer.from(str(v), 'utf8').toString('base64');
   delete out.stringData;
   return out;
 }

@@ -18,14 +18,13 @@ import {
   isConfigMapKey,
   isDNS1123Label,
   isEnvVarName,
-  isHTTPHeaderName,
   isQualifiedName,
   isRelaxedEnvVarName,
   isValidPortName,
   isValidPortNum,
   nameIsDNSSubdomain,
 } from './names.ts';
-import { IS_NEGATIVE } from './object-meta.ts';
+import { validateLifecycleAndProbes } from './handlers.ts';
 import type { ResolvedOptions } from './options.ts';
 import { validateResourceRequirements } from './resources.ts';
 
@@ -73,13 +72,6 @@ const RESOURCE_FIELD_PATHS = [
 export const dnsLabelErrors = (value: string, path: FieldPath): FieldError[] =>
   isDNS1123Label(value).map((msg) => invalid(path, value, msg));
 
-/** intstr ports: a number is a port number, a string a port name. */
-export function validatePortNumOrName(port: unknown, path: FieldPath): FieldError[] {
-  if (typeof port === 'string') return isValidPortName(port).map((msg) => invalid(path, port, msg));
-  const n = int(port);
-  return isValidPortNum(n).map((msg) => invalid(path, n, msg));
-}
-
 function validateContainerPorts(ports: unknown, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
@@ -95,12 +87,17 @@ function validateContainerPorts(ports: unknown, path: FieldPath): FieldError[] {
     }
     const containerPort = int(port.containerPort);
     if (containerPort === 0) errs.push(required(p.child('containerPort')));
-    else errs.push(...isValidPortNum(containerPort).map((msg) => invalid(p.child('containerPort'), containerPort, msg)));
+    else
+      errs.push(
+        ...isValidPortNum(containerPort).map((msg) => invalid(p.child('containerPort'), containerPort, msg)),
+      );
     const hostPort = int(port.hostPort);
-    if (hostPort !== 0) errs.push(...isValidPortNum(hostPort).map((msg) => invalid(p.child('hostPort'), hostPort, msg)));
+    if (hostPort !== 0)
+      errs.push(...isValidPortNum(hostPort).map((msg) => invalid(p.child('hostPort'), hostPort, msg)));
     const protocol = str(port.protocol);
     if (protocol.length === 0) errs.push(required(p.child('protocol')));
-    else if (!PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(p.child('protocol'), protocol, PORT_PROTOCOLS));
+    else if (!PORT_PROTOCOLS.includes(protocol))
+      errs.push(notSupported(p.child('protocol'), protocol, PORT_PROTOCOLS));
   });
   return errs;
 }
@@ -116,7 +113,13 @@ function validateFieldRef(ref: Obj, path: FieldPath): FieldError[] {
   if (apiVersion.length === 0) return [required(path.child('apiVersion'))];
   if (fieldPath.length === 0) return [required(path.child('fieldPath'))];
   if (apiVersion !== 'v1') {
-    return [invalid(path.child('fieldPath'), fieldPath, `error converting fieldPath: unsupported pod version: ${apiVersion}`)];
+    return [
+      invalid(
+        path.child('fieldPath'),
+        fieldPath,
+        `error converting fieldPath: unsupported pod version: ${apiVersion}`,
+      ),
+    ];
   }
   const subscripted = /^(metadata\.(?:annotations|labels))\['(.*)'\]$/.exec(fieldPath);
   if (subscripted) {
@@ -126,15 +129,22 @@ function validateFieldRef(ref: Obj, path: FieldPath): FieldError[] {
   }
   if (!CONVERTIBLE_FIELD_PATHS.has(fieldPath)) {
     return [
-      invalid(path.child('fieldPath'), fieldPath, `error converting fieldPath: field label not supported: ${fieldPath}`),
+      invalid(
+        path.child('fieldPath'),
+        fieldPath,
+        `error converting fieldPath: field label not supported: ${fieldPath}`,
+      ),
     ];
   }
-  if (!ENV_FIELD_PATHS.includes(fieldPath)) return [notSupported(path.child('fieldPath'), fieldPath, ENV_FIELD_PATHS)];
+  if (!ENV_FIELD_PATHS.includes(fieldPath))
+    return [notSupported(path.child('fieldPath'), fieldPath, ENV_FIELD_PATHS)];
   return [];
 }
 
 function validateKeySelector(ref: Obj, path: FieldPath): FieldError[] {
-  const errs = nameIsDNSSubdomain(str(ref.name), false).map((msg) => invalid(path.child('name'), str(ref.name), msg));
+  const errs = nameIsDNSSubdomain(str(ref.name), false).map((msg) =>
+    invalid(path.child('name'), str(ref.name), msg),
+  );
   const key = str(ref.key);
   if (key.length === 0) errs.push(required(path.child('key')));
   else errs.push(...isConfigMapKey(key).map((msg) => invalid(path.child('key'), key, msg)));
@@ -168,7 +178,13 @@ function validateEnvValueFrom(ev: Obj, path: FieldPath): FieldError[] {
     errs.push(...validateKeySelector(obj(from.secretKeyRef), path.child('secretKeyRef')));
   }
   if (sources === 0) {
-    errs.push(invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+    errs.push(
+      invalid(
+        path,
+        '',
+        'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
+      ),
+    );
   } else if (str(ev.value).length !== 0) {
     errs.push(invalid(path, '', 'may not be specified when `value` is not empty'));
   } else if (sources > 1) {
@@ -207,7 +223,8 @@ function validateEnvFrom(envFrom: unknown, path: FieldPath, opts: ResolvedOption
       else errs.push(...nameIsDNSSubdomain(name, true).map((msg) => invalid(np, name, msg)));
     }
     if (sources === 0) errs.push(invalid(path, '', 'must specify one of: `configMapRef` or `secretRef`'));
-    else if (sources > 1) errs.push(invalid(path, '', 'may not have more than one field specified at a time'));
+    else if (sources > 1)
+      errs.push(invalid(path, '', 'may not have more than one field specified at a time'));
   });
   return errs;
 }
@@ -221,10 +238,17 @@ function validateLocalDescendingPath(target: string, path: FieldPath): FieldErro
   return errs;
 }
 
-function validateVolumeMounts(mounts: unknown, container: Obj, ctx: ContainerContext, path: FieldPath): FieldError[] {
+function validateVolumeMounts(
+  mounts: unknown,
+  container: Obj,
+  ctx: ContainerContext,
+  path: FieldPath,
+): FieldError[] {
   const errs: FieldError[] = [];
   const mountPoints = new Set<string>();
-  const devices = new Map(list(container.volumeDevices).map((d) => [str(obj(d).name), str(obj(d).devicePath)]));
+  const devices = new Map(
+    list(container.volumeDevices).map((d) => [str(obj(d).name), str(obj(d).devicePath)]),
+  );
   const privileged = obj(container.securityContext).privileged === true;
   list(mounts).forEach((raw, i) => {
     const m = obj(raw);
@@ -236,9 +260,12 @@ function validateVolumeMounts(mounts: unknown, container: Obj, ctx: ContainerCon
     if (mountPath.length === 0) errs.push(required(p.child('mountPath')));
     if (mountPoints.has(mountPath)) errs.push(invalid(p.child('mountPath'), mountPath, 'must be unique'));
     mountPoints.add(mountPath);
-    if (devices.has(name)) errs.push(invalid(p.child('name'), name, 'must not already exist in volumeDevices'));
+    if (devices.has(name))
+      errs.push(invalid(p.child('name'), name, 'must not already exist in volumeDevices'));
     if ([...devices.values()].includes(mountPath)) {
-      errs.push(invalid(p.child('mountPath'), mountPath, 'must not already exist as a path in volumeDevices'));
+      errs.push(
+        invalid(p.child('mountPath'), mountPath, 'must not already exist as a path in volumeDevices'),
+      );
     }
     // Upstream reports subPath problems on the list's path, without the index.
     const subPath = str(m.subPath);
@@ -246,16 +273,22 @@ function validateVolumeMounts(mounts: unknown, container: Obj, ctx: ContainerCon
     if (subPath.length > 0) errs.push(...validateLocalDescendingPath(subPath, path.child('subPath')));
     if (subPathExpr.length > 0) {
       if (subPath.length > 0) {
-        errs.push(invalid(p.child('subPathExpr'), subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+        errs.push(
+          invalid(p.child('subPathExpr'), subPathExpr, 'subPathExpr and subPath are mutually exclusive'),
+        );
       }
       errs.push(...validateLocalDescendingPath(subPathExpr, path.child('subPathExpr')));
     }
     if (isSet(m.mountPropagation)) {
       const mode = str(m.mountPropagation);
-      if (!MOUNT_PROPAGATIONS.includes(mode)) errs.push(notSupported(path.child('mountPropagation'), mode, MOUNT_PROPAGATIONS));
+      if (!MOUNT_PROPAGATIONS.includes(mode))
+        errs.push(notSupported(path.child('mountPropagation'), mode, MOUNT_PROPAGATIONS));
       if (mode === 'Bidirectional' && !privileged) {
         errs.push(
-          forbidden(path.child('mountPropagation'), 'Bidirectional mount propagation is available only to privileged containers'),
+          forbidden(
+            path.child('mountPropagation'),
+            'Bidirectional mount propagation is available only to privileged containers',
+          ),
         );
       }
     }
@@ -290,89 +323,6 @@ function validateContainerCommon(c: Obj, ctx: ContainerContext, path: FieldPath)
   return errs;
 }
 
-/** validateHandler: exactly one of exec, httpGet, tcpSocket, grpc (probes) or sleep (lifecycle). */
-function validateHandler(h: Obj, kinds: readonly string[], ctx: ContainerContext, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  let handlers = 0;
-  for (const kind of kinds) {
-    if (!isSet(h[kind])) continue;
-    const p = path.child(kind);
-    if (handlers > 0) {
-      errs.push(forbidden(p, 'may not specify more than 1 handler type'));
-      continue;
-    }
-    handlers++;
-    const a = obj(h[kind]);
-    if (kind === 'exec' && list(a.command).length === 0) errs.push(required(p.child('command')));
-    if (kind === 'httpGet') {
-      if (str(a.path).length === 0) errs.push(required(p.child('path')));
-      errs.push(...validatePortNumOrName(a.port, p.child('port')));
-      const scheme = str(a.scheme);
-      if (scheme !== 'HTTP' && scheme !== 'HTTPS') errs.push(notSupported(p.child('scheme'), scheme, ['HTTP', 'HTTPS']));
-      for (const header of list(a.httpHeaders)) {
-        const hn = str(obj(header).name);
-        errs.push(...isHTTPHeaderName(hn).map((msg) => invalid(p.child('httpHeaders'), hn, msg)));
-      }
-    }
-    if (kind === 'tcpSocket') errs.push(...validatePortNumOrName(a.port, p.child('port')));
-    if (kind === 'grpc') errs.push(...validatePortNumOrName(int(a.port), p.child('port')));
-    if (kind === 'sleep' && ctx.gracePeriod !== undefined) {
-      const seconds = int(a.seconds);
-      if (seconds <= 0 || seconds > ctx.gracePeriod) {
-        const msg = `must be greater than 0 and less than terminationGracePeriodSeconds (${ctx.gracePeriod}). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.`;
-        errs.push(invalid(p, seconds, msg));
-      }
-    }
-  }
-  if (handlers === 0) errs.push(required(path, 'must specify a handler type'));
-  return errs;
-}
-
-const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
-const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
-
-type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
-
-function validateProbe(raw: unknown, kind: ProbeKind, ctx: ContainerContext, path: FieldPath): FieldError[] {
-  if (!isSet(raw)) return [];
-  const probe = obj(raw);
-  const errs = validateHandler(probe, PROBE_HANDLERS, ctx, path);
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    const v = int(probe[f]);
-    if (v < 0) errs.push(invalid(path.child(f), v, IS_NEGATIVE));
-  }
-  if (isSet(probe.terminationGracePeriodSeconds) && int(probe.terminationGracePeriodSeconds) <= 0) {
-    errs.push(invalid(path.child('terminationGracePeriodSeconds'), int(probe.terminationGracePeriodSeconds), 'must be greater than 0'));
-  }
-  if (kind === 'readinessProbe' && isSet(probe.terminationGracePeriodSeconds)) {
-    errs.push(
-      invalid(
-        path.child('terminationGracePeriodSeconds'),
-        int(probe.terminationGracePeriodSeconds),
-        'must not be set for readinessProbes',
-      ),
-    );
-  }
-  if (kind !== 'readinessProbe' && int(probe.successThreshold) !== 1) {
-    errs.push(invalid(path.child('successThreshold'), int(probe.successThreshold), 'must be 1'));
-  }
-  return errs;
-}
-
-function validateLifecycleAndProbes(c: Obj, ctx: ContainerContext, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  if (isSet(c.lifecycle)) {
-    const lc = obj(c.lifecycle);
-    for (const hook of ['postStart', 'preStop']) {
-      if (isSet(lc[hook])) errs.push(...validateHandler(obj(lc[hook]), LIFECYCLE_HANDLERS, ctx, path.child('lifecycle', hook)));
-    }
-  }
-  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    errs.push(...validateProbe(c[kind], kind, ctx, path.child(kind)));
-  }
-  return errs;
-}
-
 /** AccumulateUniqueHostPorts: `protocol/hostIP/port` must be unique among the given containers. */
 function checkHostPortConflicts(containers: Obj[], path: FieldPath): FieldError[] {
   const seen = new Set<string>();
@@ -403,7 +353,8 @@ export function validateContainers(raw: unknown, ctx: ContainerContext, path: Fi
     if (names.has(name)) errs.push(duplicate(p.child('name'), name));
     else names.add(name);
     errs.push(...validateLifecycleAndProbes(c, ctx, p));
-    if (isSet(c.restartPolicy)) errs.push(forbidden(p.child('restartPolicy'), 'may not be set for non-init containers'));
+    if (isSet(c.restartPolicy))
+      errs.push(forbidden(p.child('restartPolicy'), 'may not be set for non-init containers'));
   });
   return [...errs, ...checkHostPortConflicts(containers, path)];
 }
@@ -411,7 +362,12 @@ export function validateContainers(raw: unknown, ctx: ContainerContext, path: Fi
 const NOT_FOR_INIT = 'may not be set for init containers without restartPolicy=Always';
 
 /** validateInitContainers: names unique across regular and init containers; sidecar rules. */
-export function validateInitContainers(raw: unknown, regular: unknown, ctx: ContainerContext, path: FieldPath): FieldError[] {
+export function validateInitContainers(
+  raw: unknown,
+  regular: unknown,
+  ctx: ContainerContext,
+  path: FieldPath,
+): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set(list(regular).map((c) => str(obj(c).name)));
   list(raw)

@@ -32,7 +32,10 @@ import { pathSegmentName } from './names.ts';
 import { prepareObjectMetaForUpdate, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { resolveOptions, type ResolvedOptions, type ValidationOptions } from './options.ts';
 import { validatePodCreate, validatePodUpdate } from './pod.ts';
-import { validateReplicationController, validateReplicationControllerUpdate } from './replication-controller.ts';
+import {
+  validateReplicationController,
+  validateReplicationControllerUpdate,
+} from './replication-controller.ts';
 import { prepareService, validateServiceCreate, validateServiceUpdate } from './service.ts';
 import {
   validatePersistentVolume,
@@ -68,7 +71,11 @@ const KINDS: Record<string, KindValidation> = {
   },
   Node: { namespaced: false, create: validateNode, update: validateNodeUpdate },
   Endpoints: { namespaced: true, create: validateEndpoints, update: validateEndpointsUpdate },
-  PersistentVolume: { namespaced: false, create: validatePersistentVolume, update: validatePersistentVolumeUpdate },
+  PersistentVolume: {
+    namespaced: false,
+    create: validatePersistentVolume,
+    update: validatePersistentVolumeUpdate,
+  },
   PersistentVolumeClaim: {
     namespaced: true,
     create: validatePersistentVolumeClaim,
@@ -92,11 +99,30 @@ export const VALIDATED_KINDS: readonly string[] = Object.keys(KINDS);
  * arguments, whatever their shape. Unknown kinds validate clean. Expects defaults applied
  * (see defaults.ts), as upstream validates the defaulted object.
  */
-export function validate(kind: string, object: unknown, old?: unknown, options?: ValidationOptions): FieldError[] {
+export function validate(
+  kind: string,
+  object: unknown,
+  old?: unknown,
+  options?: ValidationOptions,
+): FieldError[] {
+  const decodeError = KINDS[kind] ? checkTypes(kind, object) : undefined;
+  if (decodeError) return [typeInvalid(decodeError.path, decodeError.value, decodeError.message)];
+  return validateDecoded(kind, object, old, options);
+}
+
+/**
+ * `validate` without the decode-level type check, for callers that ran checkTypes already (the
+ * apiserver answers a decode error with 400 before validating). Wrongly typed fields read as
+ * their zero values; it never throws either.
+ */
+export function validateDecoded(
+  kind: string,
+  object: unknown,
+  old?: unknown,
+  options?: ValidationOptions,
+): FieldError[] {
   const entry = KINDS[kind];
   if (!entry) return [];
-  const decodeError = checkTypes(kind, object);
-  if (decodeError) return [typeInvalid(decodeError.path, decodeError.value, decodeError.message)];
   const opts = resolveOptions(options);
   const meta = { namespaced: entry.namespaced, nameFn: pathSegmentName };
   if (old === undefined) {

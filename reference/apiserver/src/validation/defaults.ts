@@ -34,7 +34,10 @@ export function imageTag(image: string): string {
   const tag = colon > lastSlash ? name.slice(colon + 1) : '';
   const repo = colon > lastSlash ? name.slice(0, colon) : name;
   // Repository paths must be lower case (the registry host may not be); a bad name has no tag.
-  const path = repo.includes('/') && /[.:]|^localhost$/.test(repo.slice(0, repo.indexOf('/'))) ? repo.slice(repo.indexOf('/') + 1) : repo;
+  const path =
+    repo.includes('/') && /[.:]|^localhost$/.test(repo.slice(0, repo.indexOf('/')))
+      ? repo.slice(repo.indexOf('/') + 1)
+      : repo;
   if (path.length === 0 || /[A-Z]/.test(path)) return '';
   if (tag.length === 0 && at < 0) return 'latest';
   return tag;
@@ -68,7 +71,8 @@ function defaultContainer(c: Obj): void {
   setIfEmpty(c, 'terminationMessagePolicy', 'File');
   for (const port of objects(c.ports)) setIfEmpty(port, 'protocol', 'TCP');
   for (const env of objects(c.env)) {
-    if (isObj(env.valueFrom) && isObj(env.valueFrom.fieldRef)) setIfEmpty(env.valueFrom.fieldRef, 'apiVersion', 'v1');
+    if (isObj(env.valueFrom) && isObj(env.valueFrom.fieldRef))
+      setIfEmpty(env.valueFrom.fieldRef, 'apiVersion', 'v1');
   }
   if (isObj(c.resources)) {
     defaultResourceList(c.resources.limits);
@@ -96,7 +100,8 @@ function defaultVolume(v: Obj): void {
   }
   if (isObj(v.hostPath) && !isSet(v.hostPath.type)) v.hostPath.type = '';
   if (isObj(v.downwardAPI)) {
-    for (const item of objects(v.downwardAPI.items)) if (isObj(item.fieldRef)) setIfEmpty(item.fieldRef, 'apiVersion', 'v1');
+    for (const item of objects(v.downwardAPI.items))
+      if (isObj(item.fieldRef)) setIfEmpty(item.fieldRef, 'apiVersion', 'v1');
   }
   if (isObj(v.projected)) {
     for (const source of objects(v.projected.sources)) {
@@ -115,7 +120,8 @@ function defaultPodSpec(spec: Obj): void {
   if (!isSet(spec.terminationGracePeriodSeconds)) spec.terminationGracePeriodSeconds = 30;
   setIfEmpty(spec, 'schedulerName', 'default-scheduler');
   for (const v of objects(spec.volumes)) defaultVolume(v);
-  for (const key of ['initContainers', 'containers', 'ephemeralContainers']) objects(spec[key]).forEach(defaultContainer);
+  for (const key of ['initContainers', 'containers', 'ephemeralContainers'])
+    objects(spec[key]).forEach(defaultContainer);
   defaultResourceList(spec.overhead);
 }
 
@@ -131,7 +137,8 @@ export function defaultPod(pod: unknown): unknown {
       if (!resources || !isObj(resources.limits)) continue;
       const requests = child(resources, 'requests');
       if (!requests) continue;
-      for (const [name, value] of Object.entries(resources.limits)) if (!(name in requests)) requests[name] = value;
+      for (const [name, value] of Object.entries(resources.limits))
+        if (!(name in requests)) requests[name] = value;
     }
   }
   if (!isSet(spec.enableServiceLinks)) spec.enableServiceLinks = true;
@@ -164,28 +171,39 @@ export function defaultService(svc: unknown): unknown {
   if (spec.sessionAffinity === 'ClientIP') {
     const cfg = isObj(spec.sessionAffinityConfig) ? spec.sessionAffinityConfig : undefined;
     const clientIP = cfg && isObj(cfg.clientIP) ? cfg.clientIP : undefined;
-    if (!clientIP || !isSet(clientIP.timeoutSeconds)) spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 10800 } };
+    if (!clientIP || !isSet(clientIP.timeoutSeconds))
+      spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 10800 } };
   }
   setIfEmpty(spec, 'type', 'ClusterIP');
   for (const port of objects(spec.ports)) {
     setIfEmpty(port, 'protocol', 'TCP');
-    if (!isSet(port.targetPort) || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+    if (!isSet(port.targetPort) || port.targetPort === 0 || port.targetPort === '')
+      port.targetPort = port.port;
   }
   const type = str(spec.type);
-  const external = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && list(spec.externalIPs).length > 0);
+  const external =
+    type === 'NodePort' ||
+    type === 'LoadBalancer' ||
+    (type === 'ClusterIP' && list(spec.externalIPs).length > 0);
   if (external) setIfEmpty(spec, 'externalTrafficPolicy', 'Cluster');
   if (!isSet(spec.internalTrafficPolicy) && ['NodePort', 'LoadBalancer', 'ClusterIP'].includes(type)) {
     spec.internalTrafficPolicy = 'Cluster';
   }
-  if (type === 'LoadBalancer' && !isSet(spec.allocateLoadBalancerNodePorts)) spec.allocateLoadBalancerNodePorts = true;
+  if (type === 'LoadBalancer' && !isSet(spec.allocateLoadBalancerNodePorts))
+    spec.allocateLoadBalancerNodePorts = true;
   if (type !== 'ExternalName') {
-    if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && !isSet(spec.clusterIPs)) spec.clusterIPs = [spec.clusterIP];
+    if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && !isSet(spec.clusterIPs))
+      spec.clusterIPs = [spec.clusterIP];
     const first = str(list(spec.clusterIPs)[0]);
     // The registry gives selector-less headless services both families, others a single one.
-    const headlessNoSelector = first === 'None' && (!isObj(spec.selector) || Object.keys(spec.selector).length === 0);
-    if (!isSet(spec.ipFamilyPolicy)) spec.ipFamilyPolicy = headlessNoSelector ? 'RequireDualStack' : 'SingleStack';
+    const headlessNoSelector =
+      first === 'None' && (!isObj(spec.selector) || Object.keys(spec.selector).length === 0);
+    if (!isSet(spec.ipFamilyPolicy))
+      spec.ipFamilyPolicy = headlessNoSelector ? 'RequireDualStack' : 'SingleStack';
     if (!isSet(spec.ipFamilies)) {
-      spec.ipFamilies = headlessNoSelector ? ['IPv4', 'IPv6'] : [first !== 'None' && isIPv6(first) ? 'IPv6' : 'IPv4'];
+      spec.ipFamilies = headlessNoSelector
+        ? ['IPv4', 'IPv6']
+        : [first !== 'None' && isIPv6(first) ? 'IPv6' : 'IPv4'];
     }
   }
   return out;
@@ -229,7 +247,10 @@ export function defaultReplicationController(rc: unknown): unknown {
   const spec = child(out, 'spec');
   if (!spec) return out;
   const template = isObj(spec.template) ? spec.template : undefined;
-  const labels = template && isObj(template.metadata) && isObj(template.metadata.labels) ? template.metadata.labels : undefined;
+  const labels =
+    template && isObj(template.metadata) && isObj(template.metadata.labels)
+      ? template.metadata.labels
+      : undefined;
   if (labels) {
     if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) spec.selector = clone(labels);
     const meta = child(out, 'metadata');
@@ -271,7 +292,8 @@ export function defaultSecret(secret: unknown): unknown {
 export function defaultEndpoints(ep: unknown): unknown {
   if (!isObj(ep)) return ep;
   const out = clone(ep);
-  for (const subset of objects(out.subsets)) for (const port of objects(subset.ports)) setIfEmpty(port, 'protocol', 'TCP');
+  for (const subset of objects(out.subsets))
+    for (const port of objects(subset.ports)) setIfEmpty(port, 'protocol', 'TCP');
   return out;
 }
 

@@ -231,7 +231,12 @@ export const qualifiedKind = (kind: string, group: string): string => (group ? `
  * the message without the field; the top-level message uses the de-duplicated aggregate. Keys
  * are in upstream's JSON order; empty group and empty cause fields are omitted as upstream does.
  */
-export function invalidStatus(kind: string, group: string, name: string, errors: readonly FieldError[]): Status {
+export function invalidStatus(
+  kind: string,
+  group: string,
+  name: string,
+  errors: readonly FieldError[],
+): Status {
   const causes: StatusCause[] = errors.map((e) => {
     const cause: StatusCause = { reason: e.type, message: errorBody(e) };
     if (e.field) cause.field = e.field;
@@ -258,5 +263,13 @@ export function invalidStatus(kind: string, group: string, name: string, errors:
 
 /** apierrors.NewBadRequest: a 400 Status with only a message. */
 export function badRequestStatus(message: string): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'BadRequest', code: 400 };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'BadRequest',
+    code: 400,
+  };
 }

@@ -16,7 +16,8 @@ const QUALIFIED_NAME_MAX_LENGTH = 63;
 
 export const maxLenError = (length: number): string => `must be no more than ${length} characters`;
 export const emptyError = (): string => 'must be non-empty';
-export const inclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
+export const inclusiveRangeError = (lo: number, hi: number): string =>
+  `must be between ${lo} and ${hi}, inclusive`;
 
 /** validation.RegexError, including its double space between examples ("'a',  or 'b'"). */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
@@ -51,7 +52,8 @@ const CONFIG_MAP_KEY_MSG = "a valid config key must consist of alphanumeric char
 const ENV_VAR_NAME_FMT = '[-._a-zA-Z][-._a-zA-Z0-9]*';
 const ENV_VAR_NAME_MSG =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit";
-const RELAXED_ENV_VAR_NAME_MSG = "a valid environment variable name must consist only of printable ASCII characters other than '='";
+const RELAXED_ENV_VAR_NAME_MSG =
+  "a valid environment variable name must consist only of printable ASCII characters other than '='";
 const HTTP_HEADER_NAME_FMT = '[-A-Za-z0-9]+';
 const HTTP_HEADER_NAME_MSG = "a valid HTTP header must consist of alphanumeric characters or '-'";
 
@@ -78,14 +80,16 @@ export function isDNS1123Label(value: string): string[] {
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
   if (byteLen(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
-  if (!dns1123Subdomain.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
+  if (!dns1123Subdomain.test(value))
+    errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
   return errs;
 }
 
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (byteLen(value) > DNS1035_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1035_LABEL_MAX_LENGTH));
-  if (!dns1035Label.test(value)) errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
+  if (!dns1035Label.test(value))
+    errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
   return errs;
 }
 
@@ -109,9 +113,12 @@ export function isQualifiedName(value: string): string[] {
     ];
   }
   if (name.length === 0) errs.push('name part ' + emptyError());
-  else if (byteLen(name) > QUALIFIED_NAME_MAX_LENGTH) errs.push('name part ' + maxLenError(QUALIFIED_NAME_MAX_LENGTH));
+  else if (byteLen(name) > QUALIFIED_NAME_MAX_LENGTH)
+    errs.push('name part ' + maxLenError(QUALIFIED_NAME_MAX_LENGTH));
   if (!qualifiedName.test(name)) {
-    errs.push('name part ' + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc'));
+    errs.push(
+      'name part ' + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc'),
+    );
   }
   return errs;
 }
@@ -119,7 +126,8 @@ export function isQualifiedName(value: string): string[] {
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (byteLen(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
-  if (!labelValue.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
+  if (!labelValue.test(value))
+    errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   return errs;
 }
 
@@ -167,10 +175,12 @@ export function isRelaxedEnvVarName(value: string): string[] {
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
   if (byteLen(port) > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/^[-a-z0-9]+$/.test(port))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-')))
+    errs.push('must not begin or end with a hyphen');
   return errs;
 }
 
@@ -207,13 +217,18 @@ function maskTrailingDash(name: string): string {
   return name;
 }
 
-export const nameIsDNSSubdomain: NameFn = (name, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
-export const nameIsDNSLabel: NameFn = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
-export const nameIsDNS1035Label: NameFn = (name, prefix) => isDNS1035Label(prefix ? maskTrailingDash(name) : name);
+export const nameIsDNSSubdomain: NameFn = (name, prefix) =>
+  isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
+export const nameIsDNSLabel: NameFn = (name, prefix) =>
+  isDNS1123Label(prefix ? maskTrailingDash(name) : name);
+export const nameIsDNS1035Label: NameFn = (name, prefix) =>
+  isDNS1035Label(prefix ? maskTrailingDash(name) : name);
 
 /** path.ValidatePathSegmentName; a prefix is checked only for the forbidden characters. */
 export const pathSegmentName: NameFn = (name, prefix) =>
-  prefix ? isValidPathSegmentName(name).filter((m) => m.startsWith('may not contain')) : isValidPathSegmentName(name);
+  prefix
+    ? isValidPathSegmentName(name).filter((m) => m.startsWith('may not contain'))
+    : isValidPathSegmentName(name);
 
 const GENERATED_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_GENERATED_NAME_LENGTH = 63 - 5;

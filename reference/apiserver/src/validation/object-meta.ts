@@ -52,7 +52,9 @@ export function validateFinalizers(finalizers: unknown, path: FieldPath): FieldE
   const errs: FieldError[] = [];
   for (const f of names) errs.push(...isQualifiedName(f).map((msg) => invalid(path, f, msg)));
   if (names.includes(ORPHAN) && names.includes(FOREGROUND)) {
-    errs.push(invalid(path, goStringSlice(names), `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`));
+    errs.push(
+      invalid(path, goStringSlice(names), `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`),
+    );
   }
   return errs;
 }
@@ -85,9 +87,11 @@ export function validateOwnerReferences(refs: unknown, path: FieldPath): FieldEr
     const version = parts.length === 1 ? apiVersion : parts.length === 2 ? (parts[1] ?? '') : '';
     const group = parts.length === 2 ? (parts[0] ?? '') : '';
     const kind = str(ref.kind);
-    if (version.length === 0) errs.push(invalid(path.child('apiVersion'), apiVersion, 'version must not be empty'));
+    if (version.length === 0)
+      errs.push(invalid(path.child('apiVersion'), apiVersion, 'version must not be empty'));
     if (kind.length === 0) errs.push(invalid(path.child('kind'), kind, 'must not be empty'));
-    if (str(ref.name).length === 0) errs.push(invalid(path.child('name'), str(ref.name), 'must not be empty'));
+    if (str(ref.name).length === 0)
+      errs.push(invalid(path.child('name'), str(ref.name), 'must not be empty'));
     if (str(ref.uid).length === 0) errs.push(invalid(path.child('uid'), str(ref.uid), 'must not be empty'));
     if (group === '' && version === 'v1' && kind === 'Event') {
       errs.push(invalid(path, ownerReferenceRepr(ref), '/v1, Kind=Event is disallowed from being an owner'));
@@ -95,7 +99,9 @@ export function validateOwnerReferences(refs: unknown, path: FieldPath): FieldEr
     if (ref.controller === true) {
       const current = `${kind}/${str(ref.name)}`;
       if (firstController !== '') {
-        const repr = new GoRepr(`[]v1.OwnerReference{${all.map((r) => ownerReferenceRepr(r).repr).join(', ')}}`);
+        const repr = new GoRepr(
+          `[]v1.OwnerReference{${all.map((r) => ownerReferenceRepr(r).repr).join(', ')}}`,
+        );
         errs.push(
           invalid(
             path,
@@ -125,19 +131,26 @@ export interface ObjectMetaOptions {
  * required or forbidden by scope, generation, labels, annotations, owner references,
  * finalizers. Expects name generation to have happened (see names.generateName).
  */
-export function validateObjectMeta(meta: unknown, opts: ObjectMetaOptions, path: FieldPath = META): FieldError[] {
+export function validateObjectMeta(
+  meta: unknown,
+  opts: ObjectMetaOptions,
+  path: FieldPath = META,
+): FieldError[] {
   const m = obj(meta);
   const errs: FieldError[] = [];
   const generateName = str(m.generateName);
   const name = str(m.name);
   if (generateName.length > 0) {
-    for (const msg of opts.nameFn(generateName, true)) errs.push(invalid(path.child('generateName'), generateName, msg));
+    for (const msg of opts.nameFn(generateName, true))
+      errs.push(invalid(path.child('generateName'), generateName, msg));
   }
   if (name.length === 0) errs.push(required(path.child('name'), 'name or generateName is required'));
   else for (const msg of opts.nameFn(name, false)) errs.push(invalid(path.child('name'), name, msg));
   errs.push(...validateCommonMeta(m, opts.namespaced, path));
   if (opts.coreFinalizers) {
-    list(m.finalizers).forEach((f, i) => errs.push(...validateKubeFinalizerName(str(f), path.child('finalizers').index(i))));
+    list(m.finalizers).forEach((f, i) =>
+      errs.push(...validateKubeFinalizerName(str(f), path.child('finalizers').index(i))),
+    );
   }
   return errs;
 }
@@ -147,7 +160,9 @@ function validateCommonMeta(m: Obj, namespaced: boolean, path: FieldPath): Field
   const namespace = str(m.namespace);
   if (namespaced) {
     if (namespace.length === 0) errs.push(required(path.child('namespace')));
-    else for (const msg of nameIsDNSLabel(namespace, false)) errs.push(invalid(path.child('namespace'), namespace, msg));
+    else
+      for (const msg of nameIsDNSLabel(namespace, false))
+        errs.push(invalid(path.child('namespace'), namespace, msg));
   } else if (namespace.length !== 0) {
     errs.push(forbidden(path.child('namespace'), 'not allowed on this type'));
   }
@@ -181,7 +196,11 @@ function immutable(newVal: unknown, oldVal: unknown, shown: unknown, path: Field
  * generation not decremented, name/namespace/uid/creationTimestamp/deletionTimestamp/
  * deletionGracePeriodSeconds immutable, then labels, annotations, owner references.
  */
-export function validateObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, path: FieldPath = META): FieldError[] {
+export function validateObjectMetaUpdate(
+  newMeta: unknown,
+  oldMeta: unknown,
+  path: FieldPath = META,
+): FieldError[] {
   const n = obj(newMeta);
   const o = obj(oldMeta);
   const errs: FieldError[] = [];
@@ -207,8 +226,22 @@ export function validateObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, pat
   errs.push(...immutable(n.name, o.name, str(n.name), path.child('name')));
   errs.push(...immutable(n.namespace, o.namespace, str(n.namespace), path.child('namespace')));
   errs.push(...immutable(n.uid, o.uid, str(n.uid), path.child('uid')));
-  errs.push(...immutable(n.creationTimestamp, o.creationTimestamp, timeRepr(n.creationTimestamp, false), path.child('creationTimestamp')));
-  errs.push(...immutable(n.deletionTimestamp, o.deletionTimestamp, timeRepr(n.deletionTimestamp, true), path.child('deletionTimestamp')));
+  errs.push(
+    ...immutable(
+      n.creationTimestamp,
+      o.creationTimestamp,
+      timeRepr(n.creationTimestamp, false),
+      path.child('creationTimestamp'),
+    ),
+  );
+  errs.push(
+    ...immutable(
+      n.deletionTimestamp,
+      o.deletionTimestamp,
+      timeRepr(n.deletionTimestamp, true),
+      path.child('deletionTimestamp'),
+    ),
+  );
   errs.push(
     ...immutable(
       n.deletionGracePeriodSeconds,
@@ -224,7 +257,11 @@ export function validateObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, pat
 }
 
 /** Core's ValidateObjectMetaUpdate: the generic rules plus the standard-finalizer check. */
-export function validateCoreObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, path: FieldPath = META): FieldError[] {
+export function validateCoreObjectMetaUpdate(
+  newMeta: unknown,
+  oldMeta: unknown,
+  path: FieldPath = META,
+): FieldError[] {
   const errs = validateObjectMetaUpdate(newMeta, oldMeta, path);
   list(obj(newMeta).finalizers).forEach((f, i) =>
     errs.push(...validateKubeFinalizerName(str(f), path.child('finalizers').index(i))),

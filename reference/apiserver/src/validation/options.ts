@@ -21,4 +21,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   recoverVolumeExpansionFailure: true,
 };
 
-export const resolveOptions = (opts: ValidationOptions = {}): ResolvedOptions => ({ ...DEFAULT_OPTIONS, ...opts });
+export const resolveOptions = (opts: ValidationOptions = {}): ResolvedOptions => ({
+  ...DEFAULT_OPTIONS,
+  ...opts,
+});

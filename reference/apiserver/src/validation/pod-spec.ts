@@ -20,10 +20,16 @@ import {
   type FieldPath,
 } from './field-error.ts';
 import { goStringSlice } from './go-format.ts';
-import { inclusiveRangeError, isDNS1123Subdomain, isQualifiedName, isSloppyIP, nameIsDNSSubdomain } from './names.ts';
+import {
+  inclusiveRangeError,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isSloppyIP,
+  isValidLabelValue,
+  nameIsDNSSubdomain,
+} from './names.ts';
 import { IS_NEGATIVE, validateLabelName, validateLabels } from './object-meta.ts';
 import type { ResolvedOptions } from './options.ts';
-import { isValidLabelValue } from './names.ts';
 
 /** Volume source keys in upstream's checking order, with the child name its Forbidden error uses. */
 const VOLUME_SOURCES: readonly [string, string][] = [
@@ -59,7 +65,16 @@ const VOLUME_SOURCES: readonly [string, string][] = [
   ['image', 'image'],
 ];
 
-export const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+export const HOST_PATH_TYPES = [
+  '',
+  'BlockDevice',
+  'CharDevice',
+  'Directory',
+  'DirectoryOrCreate',
+  'File',
+  'FileOrCreate',
+  'Socket',
+];
 const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclusive';
 
 /** validateHostPathVolumeSource (also used by PersistentVolumes). */
@@ -89,7 +104,8 @@ function validateKeyToPaths(items: unknown, path: FieldPath): FieldError[] {
     if (str(item.key).length === 0) errs.push(required(p.child('key')));
     if (target.length === 0) errs.push(required(p.child('path')));
     if (target.startsWith('/')) errs.push(invalid(p.child('path'), target, 'must be a relative path'));
-    if (target.split('/').includes('..')) errs.push(invalid(p.child('path'), target, "must not contain '..'"));
+    if (target.split('/').includes('..'))
+      errs.push(invalid(p.child('path'), target, "must not contain '..'"));
     else if (target.startsWith('..')) errs.push(invalid(p.child('path'), target, "must not start with '..'"));
     errs.push(...validateMode(item.mode, p.child('mode')));
   });
@@ -118,7 +134,8 @@ function validateSource(key: string, src: Obj, path: FieldPath): FieldError[] {
       const errs: FieldError[] = [];
       if (str(src.server).length === 0) errs.push(required(path.child('server')));
       if (str(src.path).length === 0) errs.push(required(path.child('path')));
-      if (!str(src.path).startsWith('/')) errs.push(invalid(path.child('path'), str(src.path), 'must be an absolute path'));
+      if (!str(src.path).startsWith('/'))
+        errs.push(invalid(path.child('path'), str(src.path), 'must be an absolute path'));
       return errs;
     }
     case 'projected':
@@ -133,7 +150,10 @@ function validateSource(key: string, src: Obj, path: FieldPath): FieldError[] {
  * ValidateVolumes: each volume has a DNS-label name, unique, and exactly one source. Returns the
  * volumes that validated cleanly (mounts may only refer to those) with the errors.
  */
-export function validateVolumes(raw: unknown, path: FieldPath): { volumes: Map<string, Obj>; errs: FieldError[] } {
+export function validateVolumes(
+  raw: unknown,
+  path: FieldPath,
+): { volumes: Map<string, Obj>; errs: FieldError[] } {
   const volumes = new Map<string, Obj>();
   const errs: FieldError[] = [];
   list(raw).forEach((v, i) => {
@@ -175,21 +195,29 @@ export function validateTolerations(raw: unknown, path: FieldPath): FieldError[]
     if (key.length > 0) errs.push(...validateLabelName(key, p.child('key')));
     if (key.length === 0 && operator !== 'Exists') {
       errs.push(
-        invalid(p.child('operator'), operator, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'),
+        invalid(
+          p.child('operator'),
+          operator,
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
       );
     }
     if (isSet(tol.tolerationSeconds) && effect !== 'NoExecute') {
-      errs.push(invalid(p.child('effect'), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+      errs.push(
+        invalid(p.child('effect'), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"),
+      );
     }
     if (operator === 'Equal' || operator === '') {
       const msgs = isValidLabelValue(value);
       if (msgs.length > 0) errs.push(invalid(p.child('operator'), value, msgs.join(';')));
     } else if (operator === 'Exists') {
-      if (value.length > 0) errs.push(invalid(p.child('operator'), value, "value must be empty when `operator` is 'Exists'"));
+      if (value.length > 0)
+        errs.push(invalid(p.child('operator'), value, "value must be empty when `operator` is 'Exists'"));
     } else {
       errs.push(notSupported(p.child('operator'), operator, ['Equal', 'Exists']));
     }
-    if (effect.length > 0 && !TAINT_EFFECTS.includes(effect)) errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS));
+    if (effect.length > 0 && !TAINT_EFFECTS.includes(effect))
+      errs.push(notSupported(p.child('effect'), effect, TAINT_EFFECTS));
   });
   return errs;
 }
@@ -198,7 +226,12 @@ function validateDNSConfig(raw: unknown, dnsPolicy: string, path: FieldPath): Fi
   if (dnsPolicy === 'None') {
     if (!isSet(raw)) return [required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
     if (list(obj(raw).nameservers).length === 0) {
-      return [required(path.child('nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None')];
+      return [
+        required(
+          path.child('nameservers'),
+          'must provide at least one DNS nameserver when `dnsPolicy` is None',
+        ),
+      ];
     }
   }
   if (!isSet(raw)) return [];
@@ -206,23 +239,36 @@ function validateDNSConfig(raw: unknown, dnsPolicy: string, path: FieldPath): Fi
   const errs: FieldError[] = [];
   const nameservers = list(cfg.nameservers).map(str);
   if (nameservers.length > 3) {
-    errs.push(invalid(path.child('nameservers'), goStringSlice(nameservers), 'must not have more than 3 nameservers'));
+    errs.push(
+      invalid(path.child('nameservers'), goStringSlice(nameservers), 'must not have more than 3 nameservers'),
+    );
   }
   nameservers.forEach((ns, i) => {
     if (!isSloppyIP(ns)) {
-      errs.push(invalid(path.child('nameservers').index(i), ns, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      errs.push(
+        invalid(
+          path.child('nameservers').index(i),
+          ns,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
     }
   });
   const searches = list(cfg.searches).map(str);
   if (searches.length > 32) {
-    errs.push(invalid(path.child('searches'), goStringSlice(searches), 'must not have more than 32 search paths'));
+    errs.push(
+      invalid(path.child('searches'), goStringSlice(searches), 'must not have more than 32 search paths'),
+    );
   }
   searches.forEach((s, i) => {
     const trimmed = s.endsWith('.') ? s.slice(0, -1) : s;
-    errs.push(...isDNS1123Subdomain(trimmed).map((msg) => invalid(path.child('searches').index(i), trimmed, msg)));
+    errs.push(
+      ...isDNS1123Subdomain(trimmed).map((msg) => invalid(path.child('searches').index(i), trimmed, msg)),
+    );
   });
   list(cfg.options).forEach((o, i) => {
-    if (str(obj(o).name).length === 0) errs.push(required(path.child('options').index(i), 'must not be empty'));
+    if (str(obj(o).name).length === 0)
+      errs.push(required(path.child('options').index(i), 'must not be empty'));
   });
   return errs;
 }
@@ -232,21 +278,27 @@ const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'Non
 const MAX_INT32 = 2147483647;
 
 /**
- * ValidatePodSpec. `gracePeriodRequired` mirrors upstream's required check: defaults set the
- * field, so it fires only for specs that skipped defaulting.
+ * ValidatePodSpec. terminationGracePeriodSeconds is required as upstream requires it (defaults
+ * set it, so this fires only for specs that skipped defaulting) and, as this project's brief
+ * asks, may not be negative.
  */
 export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: ResolvedOptions): FieldError[] {
   const spec = obj(specRaw);
   const errs: FieldError[] = [];
-  const gracePeriod = isSet(spec.terminationGracePeriodSeconds) ? int(spec.terminationGracePeriodSeconds) : undefined;
+  const gracePeriod = isSet(spec.terminationGracePeriodSeconds)
+    ? int(spec.terminationGracePeriodSeconds)
+    : undefined;
   if (gracePeriod === undefined) errs.push(required(path.child('terminationGracePeriodSeconds')));
-  else if (gracePeriod < 0) errs.push(invalid(path.child('terminationGracePeriodSeconds'), gracePeriod, IS_NEGATIVE));
+  else if (gracePeriod < 0)
+    errs.push(invalid(path.child('terminationGracePeriodSeconds'), gracePeriod, IS_NEGATIVE));
 
   const { volumes, errs: volumeErrs } = validateVolumes(spec.volumes, path.child('volumes'));
   errs.push(...volumeErrs);
   const ctx: ContainerContext = { volumes, gracePeriod, opts };
   errs.push(...validateContainers(spec.containers, ctx, path.child('containers')));
-  errs.push(...validateInitContainers(spec.initContainers, spec.containers, ctx, path.child('initContainers')));
+  errs.push(
+    ...validateInitContainers(spec.initContainers, spec.containers, ctx, path.child('initContainers')),
+  );
 
   if (spec.hostNetwork === true) {
     list(spec.containers).forEach((c, i) => {
@@ -267,11 +319,13 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
   }
   const dnsPolicy = str(spec.dnsPolicy);
   if (dnsPolicy === '') errs.push(required(path.child('dnsPolicy')));
-  else if (!DNS_POLICIES.includes(dnsPolicy)) errs.push(notSupported(path.child('dnsPolicy'), dnsPolicy, DNS_POLICIES));
+  else if (!DNS_POLICIES.includes(dnsPolicy))
+    errs.push(notSupported(path.child('dnsPolicy'), dnsPolicy, DNS_POLICIES));
   errs.push(...validateLabels(spec.nodeSelector, path.child('nodeSelector')));
   list(spec.imagePullSecrets).forEach((s, i) => {
     const keys = Object.keys(obj(s)).filter((k) => k !== 'name' && isSet(obj(s)[k]));
-    if (keys.length > 0) errs.push(invalid(path.child('imagePullSecrets').index(i), s, 'only name may be set'));
+    if (keys.length > 0)
+      errs.push(invalid(path.child('imagePullSecrets').index(i), s, 'only name may be set'));
   });
   errs.push(...validateDNSConfig(spec.dnsConfig, dnsPolicy, path.child('dnsConfig')));
   list(spec.readinessGates).forEach((g, i) => {
@@ -296,7 +350,8 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
   }
   if (isSet(spec.activeDeadlineSeconds)) {
     const v = int(spec.activeDeadlineSeconds);
-    if (v < 1 || v > MAX_INT32) errs.push(invalid(path.child('activeDeadlineSeconds'), v, inclusiveRangeError(1, MAX_INT32)));
+    if (v < 1 || v > MAX_INT32)
+      errs.push(invalid(path.child('activeDeadlineSeconds'), v, inclusiveRangeError(1, MAX_INT32)));
   }
   for (const field of ['hostname', 'subdomain']) {
     const v = str(spec[field]);
@@ -307,15 +362,27 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
     const alias = obj(a);
     const p = path.child('hostAliases').index(i);
     if (!isSloppyIP(str(alias.ip))) {
-      errs.push(invalid(p.child('ip'), str(alias.ip), 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      errs.push(
+        invalid(
+          p.child('ip'),
+          str(alias.ip),
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
     }
     list(alias.hostnames).forEach((h, j) => {
-      errs.push(...isDNS1123Subdomain(str(h)).map((msg) => invalid(p.child('hostnames').index(j), str(h), msg)));
+      errs.push(
+        ...isDNS1123Subdomain(str(h)).map((msg) => invalid(p.child('hostnames').index(j), str(h), msg)),
+      );
     });
   });
   const priorityClassName = str(spec.priorityClassName);
   if (priorityClassName.length > 0) {
-    errs.push(...nameIsDNSSubdomain(priorityClassName, false).map((m) => invalid(path.child('priorityClassName'), priorityClassName, m)));
+    errs.push(
+      ...nameIsDNSSubdomain(priorityClassName, false).map((m) =>
+        invalid(path.child('priorityClassName'), priorityClassName, m),
+      ),
+    );
   }
   if (isSet(spec.runtimeClassName)) {
     const v = str(spec.runtimeClassName);
@@ -331,7 +398,8 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
   if (isSet(spec.os)) {
     const name = str(obj(spec.os).name);
     if (name.length === 0) errs.push(required(path.child('os', 'name'), 'cannot be empty'));
-    else if (name !== 'linux' && name !== 'windows') errs.push(notSupported(path.child('os'), name, ['linux', 'windows']));
+    else if (name !== 'linux' && name !== 'windows')
+      errs.push(notSupported(path.child('os'), name, ['linux', 'windows']));
   }
   return errs;
 }

@@ -25,7 +25,11 @@ const UPDATABLE_POD_SPEC_FIELDS = [
 function validatePodMetadataAndSpec(pod: Obj, opts: ResolvedOptions): FieldError[] {
   const spec = obj(pod.spec);
   return [
-    ...validateObjectMeta(pod.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain, coreFinalizers: true }),
+    ...validateObjectMeta(pod.metadata, {
+      namespaced: true,
+      nameFn: nameIsDNSSubdomain,
+      coreFinalizers: true,
+    }),
     ...validatePodSpec(pod.spec, SPEC, opts),
     ...validateImagesForPod(spec.containers, SPEC.child('containers')),
     ...validateImagesForPod(spec.initContainers, SPEC.child('initContainers')),
@@ -47,7 +51,11 @@ export function validatePodCreate(podRaw: unknown, opts: ResolvedOptions): Field
 }
 
 /** ValidateContainerUpdates: same number of containers, every image set and trimmed. */
-function validateContainerUpdates(newList: unknown, oldList: unknown, path: FieldPath): { errs: FieldError[]; stop: boolean } {
+function validateContainerUpdates(
+  newList: unknown,
+  oldList: unknown,
+  path: FieldPath,
+): { errs: FieldError[]; stop: boolean } {
   const fresh = list(newList);
   if (fresh.length !== list(oldList).length) {
     return { errs: [forbidden(path, 'pod updates may not add or remove containers')], stop: true };
@@ -68,7 +76,8 @@ function validateOnlyAddedTolerations(newRaw: unknown, oldRaw: unknown, path: Fi
   const fresh = list(newRaw).map(obj);
   for (const old of list(oldRaw).map(obj)) {
     const found = fresh.some((t) => semanticEqual({ ...old, tolerationSeconds: t.tolerationSeconds }, t));
-    if (!found) return [forbidden(path, 'existing toleration can not be modified except its tolerationSeconds')];
+    if (!found)
+      return [forbidden(path, 'existing toleration can not be modified except its tolerationSeconds')];
   }
   return validateTolerations(newRaw, path);
 }
@@ -99,7 +108,10 @@ export function validatePodUpdate(newRaw: unknown, oldRaw: unknown, opts: Resolv
   const oldPod = obj(oldRaw);
   const newSpec = obj(newPod.spec);
   const oldSpec = obj(oldPod.spec);
-  const errs = [...validateCoreObjectMetaUpdate(newPod.metadata, oldPod.metadata), ...validatePodMetadataAndSpec(newPod, opts)];
+  const errs = [
+    ...validateCoreObjectMetaUpdate(newPod.metadata, oldPod.metadata),
+    ...validatePodMetadataAndSpec(newPod, opts),
+  ];
 
   for (const key of ['containers', 'initContainers']) {
     const r = validateContainerUpdates(newSpec[key], oldSpec[key], SPEC.child(key));
@@ -122,7 +134,9 @@ export function validatePodUpdate(newRaw: unknown, oldRaw: unknown, opts: Resolv
     errs.push(invalid(deadlinePath, null, 'must not update from a positive integer to nil value'));
   }
 
-  errs.push(...validateOnlyAddedTolerations(newSpec.tolerations, oldSpec.tolerations, SPEC.child('tolerations')));
+  errs.push(
+    ...validateOnlyAddedTolerations(newSpec.tolerations, oldSpec.tolerations, SPEC.child('tolerations')),
+  );
   const oldGates = new Set(list(oldSpec.schedulingGates).map((g) => str(obj(g).name)));
   list(newSpec.schedulingGates).forEach((g, i) => {
     const name = str(obj(g).name);
@@ -153,7 +167,10 @@ export function validatePodUpdate(newRaw: unknown, oldRaw: unknown, opts: Resolv
   if (!semanticEqual(munged, before)) {
     const diff = describeDiff('core.PodSpec', before, munged);
     errs.push(
-      forbidden(SPEC, `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${diff}`),
+      forbidden(
+        SPEC,
+        `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${diff}`,
+      ),
     );
   }
   return errs;

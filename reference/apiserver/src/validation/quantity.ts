@@ -17,7 +17,18 @@ export const QUANTITY_FORMAT_ERROR =
 const NUMERIC_ERROR = 'unable to parse numeric part of quantity';
 const SUFFIX_ERROR = "unable to parse quantity's suffix";
 
-const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL_SUFFIXES: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const MAX_EXPONENT_DIGITS = 4;
 
@@ -30,7 +41,8 @@ export function parseQuantity(input: unknown): Quantity | { error: string } {
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[-+]?[0-9]*)$/.exec(s);
   if (!m || s.length === 0) return { error: QUANTITY_FORMAT_ERROR };
   const [, sign = '', whole = '', frac = '', suffix = ''] = m;
-  if (whole.length === 0 && frac.length === 0) return { error: s.includes('.') ? NUMERIC_ERROR : QUANTITY_FORMAT_ERROR };
+  if (whole.length === 0 && frac.length === 0)
+    return { error: s.includes('.') ? NUMERIC_ERROR : QUANTITY_FORMAT_ERROR };
   let mantissa = BigInt((whole || '0') + frac);
   if (sign === '-') mantissa = -mantissa;
   let exponent = -frac.length;

@@ -22,7 +22,11 @@ const SPEC = FieldPath.of('spec');
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-function validateTemplate(raw: unknown, selector: Record<string, string>, opts: ResolvedOptions): FieldError[] {
+function validateTemplate(
+  raw: unknown,
+  selector: Record<string, string>,
+  opts: ResolvedOptions,
+): FieldError[] {
   const path = SPEC.child('template');
   if (!isSet(raw)) return [required(path)];
   const template = obj(raw);
@@ -32,19 +36,31 @@ function validateTemplate(raw: unknown, selector: Record<string, string>, opts: 
   const labels = strMap(meta.labels);
   if (Object.keys(selector).length > 0 && !matches(selector, labels)) {
     const shown = isSet(meta.labels) ? goStringMap(labels) : goStringMap(null);
-    errs.push(invalid(path.child('metadata', 'labels'), shown, '`selector` does not match template `labels`'));
+    errs.push(
+      invalid(path.child('metadata', 'labels'), shown, '`selector` does not match template `labels`'),
+    );
   }
   errs.push(...validateLabels(meta.labels, path.child('labels')));
   errs.push(...validateAnnotations(meta.annotations, path.child('annotations')));
   errs.push(...validatePodSpec(spec, path.child('spec'), opts));
   if (list(spec.ephemeralContainers).length > 0) {
-    errs.push(forbidden(path.child('spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template'));
+    errs.push(
+      forbidden(
+        path.child('spec', 'ephemeralContainers'),
+        'ephemeral containers not allowed in pod template',
+      ),
+    );
   }
   if (str(spec.restartPolicy) !== 'Always') {
     errs.push(notSupported(path.child('spec', 'restartPolicy'), str(spec.restartPolicy), ['Always']));
   }
   if (isSet(spec.activeDeadlineSeconds)) {
-    errs.push(forbidden(path.child('spec', 'activeDeadlineSeconds'), 'activeDeadlineSeconds in ReplicationController is not Supported'));
+    errs.push(
+      forbidden(
+        path.child('spec', 'activeDeadlineSeconds'),
+        'activeDeadlineSeconds in ReplicationController is not Supported',
+      ),
+    );
   }
   return errs;
 }
@@ -65,12 +81,20 @@ function validateSpec(raw: unknown, opts: ResolvedOptions): FieldError[] {
 export function validateReplicationController(raw: unknown, opts: ResolvedOptions): FieldError[] {
   const rc = obj(raw);
   return [
-    ...validateObjectMeta(rc.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain, coreFinalizers: true }),
+    ...validateObjectMeta(rc.metadata, {
+      namespaced: true,
+      nameFn: nameIsDNSSubdomain,
+      coreFinalizers: true,
+    }),
     ...validateSpec(rc.spec, opts),
   ];
 }
 
-export function validateReplicationControllerUpdate(raw: unknown, oldRaw: unknown, opts: ResolvedOptions): FieldError[] {
+export function validateReplicationControllerUpdate(
+  raw: unknown,
+  oldRaw: unknown,
+  opts: ResolvedOptions,
+): FieldError[] {
   const rc = obj(raw);
   return [...validateCoreObjectMetaUpdate(rc.metadata, obj(oldRaw).metadata), ...validateSpec(rc.spec, opts)];
 }

@@ -7,7 +7,14 @@ import { forbidden, invalid, required, type FieldError, type FieldPath } from '.
 import { GoRepr } from './go-format.ts';
 import { isQualifiedName } from './names.ts';
 import { IS_NEGATIVE } from './object-meta.ts';
-import { canonicalQuantity, compareQuantities, isNegative, isWholeNumber, quantityOf, type Quantity } from './quantity.ts';
+import {
+  canonicalQuantity,
+  compareQuantities,
+  isNegative,
+  isWholeNumber,
+  quantityOf,
+  type Quantity,
+} from './quantity.ts';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const STANDARD_RESOURCES = new Set([
@@ -46,7 +53,8 @@ const INTEGER_RESOURCES = new Set([
 
 const isHugePages = (name: string): boolean => name.startsWith('hugepages-');
 /** helper.IsNativeResource: unprefixed, or in the kubernetes.io domain. */
-export const isNativeResource = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
+export const isNativeResource = (name: string): boolean =>
+  !name.includes('/') || name.includes('kubernetes.io/');
 export function isExtendedResource(name: string): boolean {
   if (isNativeResource(name) || name.startsWith('requests.')) return false;
   return isQualifiedName('requests.' + name).length === 0;
@@ -57,7 +65,12 @@ export const isOvercommitAllowed = (name: string): boolean => isNativeResource(n
 function validateResourceName(name: string, path: FieldPath): FieldError[] {
   const errs = isQualifiedName(name).map((msg) => invalid(path, name, msg));
   if (errs.length > 0) return errs;
-  if (!name.includes('/') && !STANDARD_RESOURCES.has(name) && !isHugePages(name) && !name.startsWith('requests.hugepages-')) {
+  if (
+    !name.includes('/') &&
+    !STANDARD_RESOURCES.has(name) &&
+    !isHugePages(name) &&
+    !name.startsWith('requests.hugepages-')
+  ) {
     errs.push(invalid(path, name, 'must be a standard resource type or fully qualified'));
   }
   return errs;
@@ -121,10 +134,20 @@ export function validateResourceRequirements(resources: unknown, path: FieldPath
     if (limit) {
       const cmp = compareQuantities(q, limit);
       if (cmp !== 0 && !isOvercommitAllowed(name)) {
-        errs.push(invalid(reqPath, canonicalQuantity(q), `must be equal to ${name} limit of ${canonicalQuantity(limit)}`));
+        errs.push(
+          invalid(
+            reqPath,
+            canonicalQuantity(q),
+            `must be equal to ${name} limit of ${canonicalQuantity(limit)}`,
+          ),
+        );
       } else if (cmp > 0) {
         errs.push(
-          invalid(reqPath, canonicalQuantity(q), `must be less than or equal to ${name} limit of ${canonicalQuantity(limit)}`),
+          invalid(
+            reqPath,
+            canonicalQuantity(q),
+            `must be less than or equal to ${name} limit of ${canonicalQuantity(limit)}`,
+          ),
         );
       }
     } else if (!isOvercommitAllowed(name)) {

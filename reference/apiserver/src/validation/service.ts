@@ -6,10 +6,25 @@
 // pkg/registry/core/service/portallocator (ErrNotInRange).
 
 import { clone, int, isObj, isSet, list, obj, type Obj, str, strList } from './access.ts';
-import { dnsLabelErrors, PORT_PROTOCOLS, validatePortNumOrName } from './container.ts';
-import { duplicate, FieldPath, forbidden, invalid, notSupported, required, type FieldError } from './field-error.ts';
+import { dnsLabelErrors, PORT_PROTOCOLS } from './container.ts';
+import { validatePortNumOrName } from './handlers.ts';
+import {
+  duplicate,
+  FieldPath,
+  forbidden,
+  invalid,
+  notSupported,
+  required,
+  type FieldError,
+} from './field-error.ts';
 import { GoRepr, goQuote, goStringSlice } from './go-format.ts';
-import { isDNS1123Subdomain, isQualifiedName, isSloppyIP, isValidPortNum, nameIsDNS1035Label } from './names.ts';
+import {
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isSloppyIP,
+  isValidPortNum,
+  nameIsDNS1035Label,
+} from './names.ts';
 import { validateCoreObjectMetaUpdate, validateLabels, validateObjectMeta } from './object-meta.ts';
 import type { ResolvedOptions } from './options.ts';
 
@@ -46,7 +61,8 @@ export function prepareService(newRaw: unknown, oldRaw?: unknown): unknown {
   }
   if (needsClusterIP(oldSpec) && needsClusterIP(spec)) {
     if (str(spec.clusterIP) === '') spec.clusterIP = oldSpec.clusterIP;
-    if (clusterIPsOf(spec).length === 0 && clusterIPsOf(oldSpec).length > 0) spec.clusterIPs = oldSpec.clusterIPs;
+    if (clusterIPsOf(spec).length === 0 && clusterIPsOf(oldSpec).length > 0)
+      spec.clusterIPs = oldSpec.clusterIPs;
   }
   if (needsNodePort(oldSpec) && needsNodePort(spec)) {
     const oldPorts = list(oldSpec.ports).map(obj);
@@ -57,7 +73,11 @@ export function prepareService(newRaw: unknown, oldRaw?: unknown): unknown {
     }
   }
   const sameIPs = JSON.stringify(clusterIPsOf(oldSpec)) === JSON.stringify(clusterIPsOf(spec));
-  if (clusterIPsOf(oldSpec).length > 0 && clusterIPsOf(spec).length === 0 && str(oldSpec.clusterIP) === str(spec.clusterIP)) {
+  if (
+    clusterIPsOf(oldSpec).length > 0 &&
+    clusterIPsOf(spec).length === 0 &&
+    str(oldSpec.clusterIP) === str(spec.clusterIP)
+  ) {
     spec.clusterIPs = oldSpec.clusterIPs;
   }
   if (str(oldSpec.clusterIP) !== str(spec.clusterIP)) {
@@ -77,7 +97,12 @@ function servicePortRepr(port: Obj): GoRepr {
   );
 }
 
-function validateServicePort(port: Obj, requireName: boolean, names: Set<string>, path: FieldPath): FieldError[] {
+function validateServicePort(
+  port: Obj,
+  requireName: boolean,
+  names: Set<string>,
+  path: FieldPath,
+): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(port.name);
   if (requireName && name.length === 0) errs.push(required(path.child('name')));
@@ -89,7 +114,8 @@ function validateServicePort(port: Obj, requireName: boolean, names: Set<string>
   errs.push(...isValidPortNum(int(port.port)).map((msg) => invalid(path.child('port'), int(port.port), msg)));
   const protocol = str(port.protocol);
   if (protocol.length === 0) errs.push(required(path.child('protocol')));
-  else if (!PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(path.child('protocol'), protocol, PORT_PROTOCOLS));
+  else if (!PORT_PROTOCOLS.includes(protocol))
+    errs.push(notSupported(path.child('protocol'), protocol, PORT_PROTOCOLS));
   errs.push(...validatePortNumOrName(port.targetPort, path.child('targetPort')));
   if (isSet(port.appProtocol)) {
     const ap = str(port.appProtocol);
@@ -105,13 +131,15 @@ function validateClusterIPs(spec: Obj): FieldError[] {
   const ips = clusterIPsOf(spec);
   if (str(spec.clusterIP).length !== 0) {
     if (ips.length === 0) errs.push(required(ipsPath));
-    else if (ips[0] !== str(spec.clusterIP)) errs.push(invalid(ipsPath, goStringSlice(ips), 'first value must match `clusterIP`'));
+    else if (ips[0] !== str(spec.clusterIP))
+      errs.push(invalid(ipsPath, goStringSlice(ips), 'first value must match `clusterIP`'));
   } else if (ips.length !== 0) {
     errs.push(invalid(ipsPath, goStringSlice(ips), 'must be empty when `clusterIP` is not specified'));
   }
   const seen = new Set<string>();
   strList(spec.ipFamilies).forEach((family, i) => {
-    if (family !== 'IPv4' && family !== 'IPv6') errs.push(notSupported(SPEC.child('ipFamilies').index(i), family, ['IPv4', 'IPv6']));
+    if (family !== 'IPv4' && family !== 'IPv6')
+      errs.push(notSupported(SPEC.child('ipFamilies').index(i), family, ['IPv4', 'IPv6']));
     if (seen.has(family)) errs.push(duplicate(SPEC.child('ipFamilies').index(i), family));
     seen.add(family);
   });
@@ -122,7 +150,8 @@ function validateClusterIPs(spec: Obj): FieldError[] {
   }
   ips.forEach((ip, i) => {
     if (i === 0 && ip === 'None') {
-      if (ips.length > 1) errs.push(invalid(ipsPath, goStringSlice(ips), "'None' must be the first and only value"));
+      if (ips.length > 1)
+        errs.push(invalid(ipsPath, goStringSlice(ips), "'None' must be the first and only value"));
       return;
     }
     if (!isSloppyIP(ip)) errs.push(invalid(ipsPath.index(i), ip, IP_EXAMPLE));
@@ -134,38 +163,57 @@ function validateClusterIPs(spec: Obj): FieldError[] {
 /** ValidateService (create rules; update adds validateServiceUpdateOnly). */
 export function validateServiceObject(svc: Obj): FieldError[] {
   const spec = obj(svc.spec);
-  const errs = validateObjectMeta(svc.metadata, { namespaced: true, nameFn: nameIsDNS1035Label, coreFinalizers: true });
+  const errs = validateObjectMeta(svc.metadata, {
+    namespaced: true,
+    nameFn: nameIsDNS1035Label,
+    coreFinalizers: true,
+  });
   const type = str(spec.type);
   const ports = list(spec.ports).map(obj);
-  if (ports.length === 0 && !isHeadless(spec) && type !== 'ExternalName') errs.push(required(SPEC.child('ports')));
+  if (ports.length === 0 && !isHeadless(spec) && type !== 'ExternalName')
+    errs.push(required(SPEC.child('ports')));
   const ips = clusterIPsOf(spec);
   if ((type === 'LoadBalancer' || type === 'NodePort') && isHeadless(spec)) {
-    errs.push(invalid(SPEC.child('clusterIPs').index(0), ips[0], `may not be set to 'None' for ${type} services`));
+    errs.push(
+      invalid(SPEC.child('clusterIPs').index(0), ips[0], `may not be set to 'None' for ${type} services`),
+    );
   }
   if (type === 'ExternalName') {
-    if (ips.length > 0) errs.push(forbidden(SPEC.child('clusterIPs'), 'may not be set for ExternalName services'));
-    if (list(spec.ipFamilies).length > 0) errs.push(forbidden(SPEC.child('ipFamilies'), 'may not be set for ExternalName services'));
-    if (isSet(spec.ipFamilyPolicy)) errs.push(forbidden(SPEC.child('ipFamilyPolicy'), 'may not be set for ExternalName services'));
+    if (ips.length > 0)
+      errs.push(forbidden(SPEC.child('clusterIPs'), 'may not be set for ExternalName services'));
+    if (list(spec.ipFamilies).length > 0)
+      errs.push(forbidden(SPEC.child('ipFamilies'), 'may not be set for ExternalName services'));
+    if (isSet(spec.ipFamilyPolicy))
+      errs.push(forbidden(SPEC.child('ipFamilyPolicy'), 'may not be set for ExternalName services'));
     const cname = str(spec.externalName).replace(/\.$/, '');
-    if (cname.length > 0) errs.push(...isDNS1123Subdomain(cname).map((msg) => invalid(SPEC.child('externalName'), cname, msg)));
+    if (cname.length > 0)
+      errs.push(...isDNS1123Subdomain(cname).map((msg) => invalid(SPEC.child('externalName'), cname, msg)));
     else errs.push(required(SPEC.child('externalName')));
   }
   const names = new Set<string>();
-  ports.forEach((p, i) => errs.push(...validateServicePort(p, ports.length > 1, names, SPEC.child('ports').index(i))));
+  ports.forEach((p, i) =>
+    errs.push(...validateServicePort(p, ports.length > 1, names, SPEC.child('ports').index(i))),
+  );
   if (isSet(spec.selector)) errs.push(...validateLabels(spec.selector, SPEC.child('selector')));
   const affinity = str(spec.sessionAffinity);
   if (affinity.length === 0) errs.push(required(SPEC.child('sessionAffinity')));
-  else if (!AFFINITIES.includes(affinity)) errs.push(notSupported(SPEC.child('sessionAffinity'), affinity, AFFINITIES));
+  else if (!AFFINITIES.includes(affinity))
+    errs.push(notSupported(SPEC.child('sessionAffinity'), affinity, AFFINITIES));
   const configPath = SPEC.child('sessionAffinityConfig');
   if (affinity === 'ClientIP') {
     const timeout = obj(obj(spec.sessionAffinityConfig).clientIP).timeoutSeconds;
     const when = 'when session affinity type is ClientIP';
     if (!isSet(spec.sessionAffinityConfig)) errs.push(required(configPath, when));
-    else if (!isSet(obj(spec.sessionAffinityConfig).clientIP)) errs.push(required(configPath.child('clientIP'), when));
+    else if (!isSet(obj(spec.sessionAffinityConfig).clientIP))
+      errs.push(required(configPath.child('clientIP'), when));
     else if (!isSet(timeout)) errs.push(required(configPath.child('clientIP', 'timeoutSeconds'), when));
     else if (int(timeout) <= 0 || int(timeout) > MAX_CLIENT_IP_AFFINITY_SECONDS) {
       errs.push(
-        invalid(configPath.child('clientIP', 'timeoutSeconds'), int(timeout), `must be greater than 0 and less than ${MAX_CLIENT_IP_AFFINITY_SECONDS}`),
+        invalid(
+          configPath.child('clientIP', 'timeoutSeconds'),
+          int(timeout),
+          `must be greater than 0 and less than ${MAX_CLIENT_IP_AFFINITY_SECONDS}`,
+        ),
       );
     }
   } else if (affinity === 'None' && isSet(spec.sessionAffinityConfig)) {
@@ -179,14 +227,21 @@ export function validateServiceObject(svc: Obj): FieldError[] {
   else if (!SERVICE_TYPES.includes(type)) errs.push(notSupported(SPEC.child('type'), type, SERVICE_TYPES));
   if (type === 'ClusterIP') {
     ports.forEach((p, i) => {
-      if (int(p.nodePort) !== 0) errs.push(forbidden(SPEC.child('ports').index(i).child('nodePort'), "may not be used when `type` is 'ClusterIP'"));
+      if (int(p.nodePort) !== 0)
+        errs.push(
+          forbidden(
+            SPEC.child('ports').index(i).child('nodePort'),
+            "may not be used when `type` is 'ClusterIP'",
+          ),
+        );
     });
   }
   const nodePorts = new Set<string>();
   ports.forEach((p, i) => {
     if (int(p.nodePort) === 0) return;
     const key = `${str(p.protocol)}/${int(p.nodePort)}`;
-    if (nodePorts.has(key)) errs.push(duplicate(SPEC.child('ports').index(i).child('nodePort'), int(p.nodePort)));
+    if (nodePorts.has(key))
+      errs.push(duplicate(SPEC.child('ports').index(i).child('nodePort'), int(p.nodePort)));
     nodePorts.add(key);
   });
   const portKeys = new Set<string>();
@@ -196,7 +251,12 @@ export function validateServiceObject(svc: Obj): FieldError[] {
     portKeys.add(key);
   });
   if (isSet(spec.allocateLoadBalancerNodePorts) && type !== 'LoadBalancer') {
-    errs.push(forbidden(SPEC.child('allocateLoadBalancerNodePorts'), "may only be used when `type` is 'LoadBalancer'"));
+    errs.push(
+      forbidden(
+        SPEC.child('allocateLoadBalancerNodePorts'),
+        "may only be used when `type` is 'LoadBalancer'",
+      ),
+    );
   }
   if (type === 'LoadBalancer' && !isSet(spec.allocateLoadBalancerNodePorts)) {
     errs.push(required(FieldPath.of('allocateLoadBalancerNodePorts'))); // sic: upstream omits "spec."
@@ -206,13 +266,27 @@ export function validateServiceObject(svc: Obj): FieldError[] {
   }
   const etp = str(spec.externalTrafficPolicy);
   if (!externallyAccessible(spec)) {
-    if (etp !== '') errs.push(invalid(SPEC.child('externalTrafficPolicy'), etp, 'may only be set for externally-accessible services'));
+    if (etp !== '')
+      errs.push(
+        invalid(
+          SPEC.child('externalTrafficPolicy'),
+          etp,
+          'may only be set for externally-accessible services',
+        ),
+      );
   } else if (etp === '') errs.push(required(SPEC.child('externalTrafficPolicy')));
-  else if (etp !== 'Cluster' && etp !== 'Local') errs.push(notSupported(SPEC.child('externalTrafficPolicy'), etp, ['Cluster', 'Local']));
+  else if (etp !== 'Cluster' && etp !== 'Local')
+    errs.push(notSupported(SPEC.child('externalTrafficPolicy'), etp, ['Cluster', 'Local']));
   if (!isSet(spec.internalTrafficPolicy)) {
-    if (['NodePort', 'LoadBalancer', 'ClusterIP'].includes(type)) errs.push(required(SPEC.child('internalTrafficPolicy')));
+    if (['NodePort', 'LoadBalancer', 'ClusterIP'].includes(type))
+      errs.push(required(SPEC.child('internalTrafficPolicy')));
   } else if (!['Cluster', 'Local'].includes(str(spec.internalTrafficPolicy))) {
-    errs.push(notSupported(SPEC.child('internalTrafficPolicy'), str(spec.internalTrafficPolicy), ['Cluster', 'Local']));
+    errs.push(
+      notSupported(SPEC.child('internalTrafficPolicy'), str(spec.internalTrafficPolicy), [
+        'Cluster',
+        'Local',
+      ]),
+    );
   }
   return errs;
 }
@@ -227,14 +301,22 @@ function validateUpgradeDowngradeClusterIPs(oldSpec: Obj, spec: Obj): FieldError
   const errs: FieldError[] = [];
   if (olds.length === news.length) {
     olds.forEach((ip, i) => {
-      if (ip !== news[i]) errs.push(invalid(SPEC.child('clusterIPs').index(i), shown, 'may not change once set'));
+      if (ip !== news[i])
+        errs.push(invalid(SPEC.child('clusterIPs').index(i), shown, 'may not change once set'));
     });
   } else if (olds.length > news.length) {
     if (news.length === 0) errs.push(invalid(first, shown, 'primary clusterIP can not be unset'));
-    if (olds.length > 0 && news.length > 0 && news[0] !== olds[0]) errs.push(invalid(first, shown, 'may not change once set'));
+    if (olds.length > 0 && news.length > 0 && news[0] !== olds[0])
+      errs.push(invalid(first, shown, 'may not change once set'));
     if (news.length === 1 && str(spec.ipFamilyPolicy) !== 'SingleStack') {
       const policy = isSet(spec.ipFamilyPolicy) ? str(spec.ipFamilyPolicy) : null;
-      errs.push(invalid(SPEC.child('ipFamilyPolicy'), policy, "must be set to 'SingleStack' when releasing the secondary clusterIP"));
+      errs.push(
+        invalid(
+          SPEC.child('ipFamilyPolicy'),
+          policy,
+          "must be set to 'SingleStack' when releasing the secondary clusterIP",
+        ),
+      );
     }
   } else if (olds.length > 0 && news[0] !== olds[0]) {
     errs.push(invalid(first, shown, 'may not change once set'));

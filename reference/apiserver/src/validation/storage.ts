@@ -91,7 +91,8 @@ function validatePVSpec(specRaw: unknown): FieldError[] {
   for (const [name, raw] of Object.entries(capacity)) {
     const q = quantityOf(raw);
     if (!q) continue;
-    if (quantityValue(q) < 0n) errs.push(invalid(capPath.key(name), Number(quantityValue(q)), 'must be a valid resource quantity'));
+    if (quantityValue(q) < 0n)
+      errs.push(invalid(capPath.key(name), Number(quantityValue(q)), 'must be a valid resource quantity'));
     errs.push(...positive(q, capPath.key(name)));
   }
   const reclaim = str(spec.persistentVolumeReclaimPolicy);
@@ -122,18 +123,34 @@ function validatePVSpec(specRaw: unknown): FieldError[] {
     if (key === 'local') {
       const p = str(src.path);
       if (p === '') errs.push(required(SPEC.child('local', 'path')));
-      else if (p.split('/').includes('..')) errs.push(invalid(SPEC.child('local', 'path'), p, "must not contain '..'"));
-      if (!nodeAffinitySpecified) errs.push(required(SPEC.child('nodeAffinity'), 'Local volume requires node affinity'));
+      else if (p.split('/').includes('..'))
+        errs.push(invalid(SPEC.child('local', 'path'), p, "must not contain '..'"));
+      if (!nodeAffinitySpecified)
+        errs.push(required(SPEC.child('nodeAffinity'), 'Local volume requires node affinity'));
     }
   }
   if (count === 0) errs.push(required(SPEC, 'must specify a volume type'));
   const hostPath = str(obj(spec.hostPath).path);
-  if (isSet(spec.hostPath) && hostPath.replace(/\/+$/, '') === '' && hostPath.startsWith('/') && reclaim === 'Recycle') {
-    errs.push(forbidden(SPEC.child('persistentVolumeReclaimPolicy'), "may not be 'recycle' for a hostPath mount of '/'"));
+  if (
+    isSet(spec.hostPath) &&
+    hostPath.replace(/\/+$/, '') === '' &&
+    hostPath.startsWith('/') &&
+    reclaim === 'Recycle'
+  ) {
+    errs.push(
+      forbidden(
+        SPEC.child('persistentVolumeReclaimPolicy'),
+        "may not be 'recycle' for a hostPath mount of '/'",
+      ),
+    );
   }
   const className = str(spec.storageClassName);
   if (className.length > 0) {
-    errs.push(...nameIsDNSSubdomain(className, false).map((m) => invalid(SPEC.child('storageClassName'), className, m)));
+    errs.push(
+      ...nameIsDNSSubdomain(className, false).map((m) =>
+        invalid(SPEC.child('storageClassName'), className, m),
+      ),
+    );
   }
   if (isSet(spec.volumeMode) && !VOLUME_MODES.includes(str(spec.volumeMode))) {
     errs.push(notSupported(SPEC.child('volumeMode'), str(spec.volumeMode), VOLUME_MODES));
@@ -149,7 +166,8 @@ export function validatePersistentVolume(pvRaw: unknown): FieldError[] {
   return [...validateObjectMeta(pv.metadata, PV_META), ...validatePVSpec(pv.spec)];
 }
 
-const sourceOf = (spec: Obj): Obj => Object.fromEntries(PV_SOURCE_KEYS.filter((k) => isSet(spec[k])).map((k) => [k, spec[k]]));
+const sourceOf = (spec: Obj): Obj =>
+  Object.fromEntries(PV_SOURCE_KEYS.filter((k) => isSet(spec[k])).map((k) => [k, spec[k]]));
 
 /** The PV strategy's ValidateUpdate: the new PV's own validity, then its source and mode immutable. */
 export function validatePersistentVolumeUpdate(newRaw: unknown, oldRaw: unknown): FieldError[] {
@@ -160,17 +178,32 @@ export function validatePersistentVolumeUpdate(newRaw: unknown, oldRaw: unknown)
   const after = sourceOf(newSpec);
   if (!semanticEqual(before, after)) {
     const diff = describeDiff('core.PersistentVolumeSource', before, after);
-    errs.push(forbidden(FieldPath.of('spec', 'persistentvolumesource'), `spec.persistentvolumesource is immutable after creation\n${diff}`));
+    errs.push(
+      forbidden(
+        FieldPath.of('spec', 'persistentvolumesource'),
+        `spec.persistentvolumesource is immutable after creation\n${diff}`,
+      ),
+    );
   }
   if (str(newSpec.volumeMode) !== str(oldSpec.volumeMode)) {
-    errs.push(invalid(FieldPath.of('volumeMode'), isSet(newSpec.volumeMode) ? str(newSpec.volumeMode) : null, FIELD_IMMUTABLE));
+    errs.push(
+      invalid(
+        FieldPath.of('volumeMode'),
+        isSet(newSpec.volumeMode) ? str(newSpec.volumeMode) : null,
+        FIELD_IMMUTABLE,
+      ),
+    );
   }
   return errs;
 }
 
 function validatePVCSpec(specRaw: unknown, path: FieldPath): FieldError[] {
   const spec = obj(specRaw);
-  const errs = validateAccessModes(strList(spec.accessModes), path.child('accessModes'), 'at least 1 access mode is required');
+  const errs = validateAccessModes(
+    strList(spec.accessModes),
+    path.child('accessModes'),
+    'at least 1 access mode is required',
+  );
   const requests = obj(obj(spec.resources).requests);
   const storagePath = path.child('resources').key('storage');
   const storage = 'storage' in requests ? quantityOf(requests.storage) : undefined;
@@ -181,7 +214,9 @@ function validatePVCSpec(specRaw: unknown, path: FieldPath): FieldError[] {
   }
   if (isSet(spec.storageClassName) && str(spec.storageClassName).length > 0) {
     const name = str(spec.storageClassName);
-    errs.push(...nameIsDNSSubdomain(name, false).map((m) => invalid(path.child('storageClassName'), name, m)));
+    errs.push(
+      ...nameIsDNSSubdomain(name, false).map((m) => invalid(path.child('storageClassName'), name, m)),
+    );
   }
   if (isSet(spec.volumeMode) && !VOLUME_MODES.includes(str(spec.volumeMode))) {
     errs.push(notSupported(path.child('volumeMode'), str(spec.volumeMode), VOLUME_MODES));
@@ -194,19 +229,27 @@ export function validatePersistentVolumeClaim(pvcRaw: unknown): FieldError[] {
   return [...validateObjectMeta(pvc.metadata, PVC_META), ...validatePVCSpec(pvc.spec, SPEC)];
 }
 
-const storageRequest = (spec: Obj): Quantity | undefined => quantityOf(obj(obj(spec.resources).requests).storage);
+const storageRequest = (spec: Obj): Quantity | undefined =>
+  quantityOf(obj(obj(spec.resources).requests).storage);
 
 /**
  * ValidatePersistentVolumeClaimUpdate: the spec is immutable except volumeName (set once) and,
  * for bound claims, resources.requests.storage, which may grow (and, with
  * RecoverVolumeExpansionFailure, shrink back to above status.capacity).
  */
-export function validatePersistentVolumeClaimUpdate(newRaw: unknown, oldRaw: unknown, opts: ResolvedOptions): FieldError[] {
+export function validatePersistentVolumeClaimUpdate(
+  newRaw: unknown,
+  oldRaw: unknown,
+  opts: ResolvedOptions,
+): FieldError[] {
   const newPvc = obj(newRaw);
   const oldPvc = obj(oldRaw);
   const newSpec = obj(newPvc.spec);
   const oldSpec = obj(oldPvc.spec);
-  const errs = [...validateCoreObjectMetaUpdate(newPvc.metadata, oldPvc.metadata), ...validatePersistentVolumeClaim(newRaw)];
+  const errs = [
+    ...validateCoreObjectMetaUpdate(newPvc.metadata, oldPvc.metadata),
+    ...validatePersistentVolumeClaim(newRaw),
+  ];
   const newClone = clone(newSpec);
   const oldClone = clone(oldSpec);
   if (str(oldSpec.volumeName).length === 0) oldClone.volumeName = newSpec.volumeName;
@@ -233,7 +276,8 @@ export function validatePersistentVolumeClaimUpdate(newRaw: unknown, oldRaw: unk
   const newSize = storageRequest(newSpec);
   if (oldSize && newSize && compareQuantities(newSize, oldSize) < 0) {
     const p = FieldPath.of('spec', 'resources', 'requests', 'storage');
-    if (!opts.recoverVolumeExpansionFailure) errs.push(forbidden(p, 'field can not be less than previous value'));
+    if (!opts.recoverVolumeExpansionFailure)
+      errs.push(forbidden(p, 'field can not be less than previous value'));
     else {
       const status = quantityOf(obj(obj(oldPvc.status).capacity).storage);
       const statusSize = status ?? { mantissa: 0n, exponent: 0, format: 'DecimalSI' as const };
@@ -243,7 +287,13 @@ export function validatePersistentVolumeClaimUpdate(newRaw: unknown, oldRaw: unk
     }
   }
   if (str(newSpec.volumeMode) !== str(oldSpec.volumeMode)) {
-    errs.push(invalid(FieldPath.of('volumeMode'), isSet(newSpec.volumeMode) ? str(newSpec.volumeMode) : null, FIELD_IMMUTABLE));
+    errs.push(
+      invalid(
+        FieldPath.of('volumeMode'),
+        isSet(newSpec.volumeMode) ? str(newSpec.volumeMode) : null,
+        FIELD_IMMUTABLE,
+      ),
+    );
   }
   return errs;
 }

@@ -65,7 +65,11 @@ interface Context {
 
 function typeError(value: unknown, valueText: string, type: string, ctx: Context): DecodeError {
   const where = ctx.struct ? `Go struct field ${ctx.struct}.${ctx.field}` : 'Go value';
-  return { message: `json: cannot unmarshal ${valueText} into ${where} of type ${type}`, path: ctx.path, value };
+  return {
+    message: `json: cannot unmarshal ${valueText} into ${where} of type ${type}`,
+    path: ctx.path,
+    value,
+  };
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -95,7 +99,9 @@ function check(node: SchemaNode, v: unknown, ctx: Context): DecodeError | undefi
     case 'int': {
       if (typeof v !== 'number') return typeError(v, jsonKind(v), node.go, ctx);
       const [lo, hi] = INT_RANGE[node.go];
-      return Number.isInteger(v) && v >= lo && v <= hi ? undefined : typeError(v, `number ${v}`, node.go, ctx);
+      return Number.isInteger(v) && v >= lo && v <= hi
+        ? undefined
+        : typeError(v, `number ${v}`, node.go, ctx);
     }
     case 'quantity': {
       const q = parseQuantity(v);
@@ -103,8 +109,12 @@ function check(node: SchemaNode, v: unknown, ctx: Context): DecodeError | undefi
     }
     case 'intOrString':
       if (typeof v === 'string') return undefined;
-      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return undefined;
-      return typeError(v, typeof v === 'number' ? `number ${v}` : jsonKind(v), 'int32', { ...ctx, struct: '' });
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647)
+        return undefined;
+      return typeError(v, typeof v === 'number' ? `number ${v}` : jsonKind(v), 'int32', {
+        ...ctx,
+        struct: '',
+      });
     case 'time':
       if (typeof v !== 'string') return typeError(v, jsonKind(v), 'string', { ...ctx, struct: '' });
       if (RFC3339.test(v)) return undefined;
@@ -116,7 +126,9 @@ function check(node: SchemaNode, v: unknown, ctx: Context): DecodeError | undefi
     case 'bytes': {
       if (typeof v !== 'string') return typeError(v, jsonKind(v), '[]uint8', ctx);
       const bad = firstBadBase64Byte(v);
-      return bad === undefined ? undefined : { message: `illegal base64 data at input byte ${bad}`, path: ctx.path, value: v };
+      return bad === undefined
+        ? undefined
+        : { message: `illegal base64 data at input byte ${bad}`, path: ctx.path, value: v };
     }
     case 'slice':
       if (!Array.isArray(v)) return typeError(v, jsonKind(v), goTypeName(node), ctx);
@@ -159,12 +171,18 @@ export function checkTypes(kind: string, obj: unknown): DecodeError | undefined 
   const schema = SCHEMAS[kind];
   if (!schema) return undefined;
   if (!isObj(obj)) {
-    return { message: `json: cannot unmarshal ${jsonKind(obj)} into Go value of type v1.${kind}`, path: '', value: obj };
+    return {
+      message: `json: cannot unmarshal ${jsonKind(obj)} into Go value of type v1.${kind}`,
+      path: '',
+      value: obj,
+    };
   }
   return checkStruct(schema, obj, { struct: '', field: '', path: '' });
 }
 
 /** transformDecodeError's 400: `Pod in version "v1" cannot be handled as a Pod: <err>`. */
 export function decodeErrorStatus(kind: string, version: string, err: DecodeError): Status {
-  return badRequestStatus(`${kind} in version ${goQuote(version)} cannot be handled as a ${kind}: ${err.message}`);
+  return badRequestStatus(
+    `${kind} in version ${goQuote(version)} cannot be handled as a ${kind}: ${err.message}`,
+  );
 }

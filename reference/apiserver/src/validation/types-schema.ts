@@ -34,7 +34,11 @@ const T: SchemaNode = { k: 'time' };
 const ANY: SchemaNode = { k: 'any' };
 const slice = (of: SchemaNode): SchemaNode => ({ k: 'slice', of });
 const map = (of: SchemaNode, go?: string): SchemaNode => (go ? { k: 'map', of, go } : { k: 'map', of });
-const struct = (name: string, fields: () => Record<string, SchemaNode>): StructNode => ({ k: 'struct', name, fields });
+const struct = (name: string, fields: () => Record<string, SchemaNode>): StructNode => ({
+  k: 'struct',
+  name,
+  fields,
+});
 
 const STRINGS = slice(S);
 const STRING_MAP = map(S);
@@ -134,7 +138,11 @@ const Container = struct('Container', () => ({
   ports: slice(ContainerPort),
   envFrom: slice(EnvFromSource),
   env: slice(EnvVar),
-  resources: struct('ResourceRequirements', () => ({ limits: RESOURCE_LIST, requests: RESOURCE_LIST, claims: ANY })),
+  resources: struct('ResourceRequirements', () => ({
+    limits: RESOURCE_LIST,
+    requests: RESOURCE_LIST,
+    claims: ANY,
+  })),
   restartPolicy: named('v1.ContainerRestartPolicy'),
   volumeMounts: slice(VolumeMount),
   livenessProbe: Probe,
@@ -154,8 +162,18 @@ const Volume = struct('Volume', () => ({
   name: S,
   hostPath: HostPath,
   emptyDir: struct('EmptyDirVolumeSource', () => ({ medium: named('v1.StorageMedium'), sizeLimit: Q })),
-  secret: struct('SecretVolumeSource', () => ({ secretName: S, items: slice(KeyToPath), defaultMode: I32, optional: B })),
-  configMap: struct('ConfigMapVolumeSource', () => ({ name: S, items: slice(KeyToPath), defaultMode: I32, optional: B })),
+  secret: struct('SecretVolumeSource', () => ({
+    secretName: S,
+    items: slice(KeyToPath),
+    defaultMode: I32,
+    optional: B,
+  })),
+  configMap: struct('ConfigMapVolumeSource', () => ({
+    name: S,
+    items: slice(KeyToPath),
+    defaultMode: I32,
+    optional: B,
+  })),
   persistentVolumeClaim: struct('PersistentVolumeClaimVolumeSource', () => ({ claimName: S, readOnly: B })),
   nfs: struct('NFSVolumeSource', () => ({ server: S, path: S, readOnly: B })),
 }));
@@ -239,7 +257,12 @@ const ServiceSpec = struct('ServiceSpec', () => ({
 }));
 const accessModes = slice(named('v1.PersistentVolumeAccessMode'));
 const volumeMode = named('v1.PersistentVolumeMode');
-const EndpointAddress = struct('EndpointAddress', () => ({ ip: S, hostname: S, nodeName: S, targetRef: ANY }));
+const EndpointAddress = struct('EndpointAddress', () => ({
+  ip: S,
+  hostname: S,
+  nodeName: S,
+  targetRef: ANY,
+}));
 
 export const SCHEMAS: Record<string, StructNode> = {
   Pod: struct('Pod', () => ({ ...typeMeta, metadata: ObjectMeta, spec: PodSpec, status: ANY })),
@@ -273,7 +296,9 @@ export const SCHEMAS: Record<string, StructNode> = {
       podCIDRs: STRINGS,
       providerID: S,
       unschedulable: B,
-      taints: slice(struct('Taint', () => ({ key: S, value: S, effect: named('v1.TaintEffect'), timeAdded: T }))),
+      taints: slice(
+        struct('Taint', () => ({ key: S, value: S, effect: named('v1.TaintEffect'), timeAdded: T })),
+      ),
       externalID: S,
     })),
     status: struct('NodeStatus', () => ({ capacity: RESOURCE_LIST, allocatable: RESOURCE_LIST })),
@@ -285,7 +310,14 @@ export const SCHEMAS: Record<string, StructNode> = {
       struct('EndpointSubset', () => ({
         addresses: slice(EndpointAddress),
         notReadyAddresses: slice(EndpointAddress),
-        ports: slice(struct('EndpointPort', () => ({ name: S, port: I32, protocol: named('v1.Protocol'), appProtocol: S }))),
+        ports: slice(
+          struct('EndpointPort', () => ({
+            name: S,
+            port: I32,
+            protocol: named('v1.Protocol'),
+            appProtocol: S,
+          })),
+        ),
       })),
     ),
   })),
@@ -312,12 +344,18 @@ export const SCHEMAS: Record<string, StructNode> = {
     spec: struct('PersistentVolumeClaimSpec', () => ({
       accessModes,
       selector: ANY,
-      resources: struct('VolumeResourceRequirements', () => ({ limits: RESOURCE_LIST, requests: RESOURCE_LIST })),
+      resources: struct('VolumeResourceRequirements', () => ({
+        limits: RESOURCE_LIST,
+        requests: RESOURCE_LIST,
+      })),
       volumeName: S,
       storageClassName: S,
       volumeMode,
     })),
-    status: struct('PersistentVolumeClaimStatus', () => ({ phase: named('v1.PersistentVolumeClaimPhase'), capacity: RESOURCE_LIST })),
+    status: struct('PersistentVolumeClaimStatus', () => ({
+      phase: named('v1.PersistentVolumeClaimPhase'),
+      capacity: RESOURCE_LIST,
+    })),
   })),
   ReplicationController: struct('ReplicationController', () => ({
     ...typeMeta,

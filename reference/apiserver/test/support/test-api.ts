@@ -14,7 +14,6 @@ import { upstreamRules } from '../../src/registry/rules.ts';
 import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded-store.ts';
 import { openPki } from '../../../cluster/src/pki.ts';
 import { writeKubeconfig } from '../../../cluster/src/kubeconfig.ts';
-import { serveOpenApi } from './openapi-hook.ts';
 
 export interface TestApi {
   handler: RequestListener;
@@ -61,7 +60,6 @@ async function build(options: TestApiOptions, secure: boolean) {
     rules: upstreamRules(),
     patcher: applyPatch,
     log: silentLogger,
-    openapi: serveOpenApi,
     ...(tls ? { tls } : {}),
     ...(authenticate ? { authenticate } : {}),
   });

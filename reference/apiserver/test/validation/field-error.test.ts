@@ -40,20 +40,24 @@ describe('validation: field errors', () => {
       'spec.x: Invalid value: 70000: must be between 1 and 65535, inclusive',
     );
     expect(errorMessage(invalid(path, true, 'no'))).to.equal('spec.x: Invalid value: true: no');
-    expect(errorMessage(invalid(path, null, 'must not update from a positive integer to nil value'))).to.equal(
-      'spec.x: Invalid value: "null": must not update from a positive integer to nil value',
-    );
+    expect(
+      errorMessage(invalid(path, null, 'must not update from a positive integer to nil value')),
+    ).to.equal('spec.x: Invalid value: "null": must not update from a positive integer to nil value');
     expect(errorMessage(notSupported(path, 'SCTPX', ['SCTP', 'TCP', 'UDP']))).to.equal(
       'spec.x: Unsupported value: "SCTPX": supported values: "SCTP", "TCP", "UDP"',
     );
     expect(errorMessage(duplicate(path, 'app'))).to.equal('spec.x: Duplicate value: "app"');
     expect(errorMessage(notFound(path, 'data'))).to.equal('spec.x: Not found: "data"');
-    expect(errorMessage(forbidden(path, 'not allowed on this type'))).to.equal('spec.x: Forbidden: not allowed on this type');
+    expect(errorMessage(forbidden(path, 'not allowed on this type'))).to.equal(
+      'spec.x: Forbidden: not allowed on this type',
+    );
     expect(errorMessage(tooLong(path, 262144))).to.equal('spec.x: Too long: must have at most 262144 bytes');
     expect(errorMessage(tooMany(path, 5, 3))).to.equal('spec.x: Too many: 5: must have at most 3 items');
     expect(errorMessage(tooMany(path, -1, -1))).to.equal('spec.x: Too many: has too many items');
     expect(errorMessage(internalError(path, 'boom'))).to.equal('spec.x: Internal error: boom');
-    expect(errorMessage(typeInvalid(path, 'x', 'must be an int'))).to.equal('spec.x: Invalid value: "x": must be an int');
+    expect(errorMessage(typeInvalid(path, 'x', 'must be an int'))).to.equal(
+      'spec.x: Invalid value: "x": must be an int',
+    );
     expect(invalid(path, 1, 'd').type).to.equal('FieldValueInvalid');
     expect(typeInvalid(path, 1, 'd').type).to.equal('FieldValueTypeInvalid');
   });
@@ -98,7 +102,9 @@ describe('validation: field errors', () => {
       code: 422,
     });
     const grouped = invalidStatus('Deployment', 'apps', 'd', [invalid('metadata.name', 'D', 'bad')]);
-    expect(grouped.message).to.equal('Deployment.apps "d" is invalid: metadata.name: Invalid value: "D": bad');
+    expect(grouped.message).to.equal(
+      'Deployment.apps "d" is invalid: metadata.name: Invalid value: "D": bad',
+    );
     expect(grouped.details?.group).to.equal('apps');
     expect(Object.keys(grouped.details ?? {})).to.deep.equal(['name', 'group', 'kind', 'causes']);
     expect(invalidStatus('Pod', '', 'x', []).message).to.equal('Pod "x" is invalid');

@@ -1,2 +1,0 @@
-// The OpenAPI documents, when the openapi module is there; none otherwise.
-export const serveOpenApi = undefined;
