@@ -1,5 +1,6 @@
 // Every benchmark `npm run bench -- NAME` knows, listed explicitly.
 import type { Benchmark } from './benchmark.ts';
+import { apiserverBench } from './apiserver.ts';
 import { fixtureImagesBench } from './fixture-images.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench];
+export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench, apiserverBench];

@@ -20,6 +20,13 @@ const validPod = (name: string) => ({
   spec: { containers: [{ name: 'main', image: 'kconform/busybox:test' }] },
 });
 
+// A pod whose fields a generator may set to anything, wrong types included.
+interface MutablePod {
+  metadata: Record<string, unknown>;
+  spec: { containers: Array<Record<string, unknown>> } & Record<string, unknown>;
+  [field: string]: unknown;
+}
+
 interface BadRequest {
   what: string;
   send: (api: Seeded) => request.Test;
@@ -40,17 +47,17 @@ function generate(random: () => number, count: number): BadRequest[] {
     'ümlaut',
     '*',
   ];
-  const wrongTypes: Array<[string, (p: Record<string, any>) => void]> = [
-    ['spec.containers is a string', (p) => (p.spec.containers = 'main')],
-    ['spec is an array', (p) => (p.spec = [])],
+  const wrongTypes: Array<[string, (p: MutablePod) => void]> = [
+    ['spec.containers is a string', (p) => (p.spec = { ...p.spec, containers: 'main' as never })],
+    ['spec is an array', (p) => (p.spec = [] as never)],
     ['metadata.labels is a string', (p) => (p.metadata.labels = 'app=x')],
     ['metadata.name is a number', (p) => (p.metadata.name = 42)],
-    ['container image is an object', (p) => (p.spec.containers[0].image = { name: 'x' })],
-    ['container ports is an object', (p) => (p.spec.containers[0].ports = { containerPort: 80 })],
-    ['containerPort is a string', (p) => (p.spec.containers[0].ports = [{ containerPort: 'eighty' }])],
+    ['container image is an object', (p) => (p.spec.containers[0]!.image = { name: 'x' })],
+    ['container ports is an object', (p) => (p.spec.containers[0]!.ports = { containerPort: 80 })],
+    ['containerPort is a string', (p) => (p.spec.containers[0]!.ports = [{ containerPort: 'eighty' }])],
     ['no containers', (p) => (p.spec.containers = [])],
     ['restartPolicy unsupported', (p) => (p.spec.restartPolicy = 'Sometimes')],
-    ['port out of range', (p) => (p.spec.containers[0].ports = [{ containerPort: 70000 }])],
+    ['port out of range', (p) => (p.spec.containers[0]!.ports = [{ containerPort: 70000 }])],
     ['duplicate container names', (p) => p.spec.containers.push({ name: 'main', image: 'x' })],
   ];
   const badSelectors = [
@@ -80,7 +87,7 @@ function generate(random: () => number, count: number): BadRequest[] {
       });
     } else if (kind < 0.55) {
       const [what, mutate] = pick(wrongTypes);
-      const pod = validPod(`wt-${i}`) as Record<string, any>;
+      const pod = validPod(`wt-${i}`) as unknown as MutablePod;
       mutate(pod);
       out.push({
         what,
@@ -140,7 +147,7 @@ function generate(random: () => number, count: number): BadRequest[] {
   return out;
 }
 
-type Seeded = TestApi & { seed: Record<string, any> };
+type Seeded = TestApi & { seed: { metadata: Record<string, unknown> } & Record<string, unknown> };
 
 describe('apiserver under generated bad input', function () {
   this.timeout(300_000);
