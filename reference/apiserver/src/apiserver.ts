@@ -30,6 +30,11 @@ export interface ApiServerConfig {
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   authenticate?: Authenticator;
   podProxy?: ResourceHandlerContext['podProxy'];
+  /**
+   * How often history is compacted, as upstream's apiserver does (--etcd-compaction-interval,
+   * 5 minutes): each pass compacts up to the revision seen on the previous pass. 0 turns it off.
+   */
+  compactionIntervalMs?: number;
   /** Service range and node port range; upstream's defaults when absent. */
   serviceNetwork?: ServiceNetwork;
   /** Append one audit.k8s.io/v1 Event per request (level Metadata) to this file. */
@@ -43,6 +48,7 @@ export class ApiServer {
   private readonly audit: AuditLog | undefined;
   private readonly services: ServiceAllocator;
   private readonly openapi: OpenApiDocuments;
+  private compactionTimer: NodeJS.Timeout | undefined;
 
   constructor(config: ApiServerConfig) {
     if (
@@ -94,6 +100,7 @@ export class ApiServer {
   /** Creates the system namespaces and the `kubernetes` Service, listens, and resolves with the base URL. */
   async start(): Promise<string> {
     await this.bootstrap();
+    this.startCompaction();
     const host = this.config.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -105,6 +112,25 @@ export class ApiServer {
     return url;
   }
 
+  private startCompaction(): void {
+    const interval = this.config.compactionIntervalMs ?? 5 * 60_000;
+    if (interval <= 0) return;
+    let seen = 0;
+    this.compactionTimer = setInterval(() => {
+      void (async () => {
+        const store = this.config.store;
+        try {
+          if (seen > (await store.compactedRevision())) await store.compact(seen);
+          seen = await store.currentRevision();
+        } catch (err) {
+          // Another apiserver on the same etcd may have compacted further: harmless, next pass.
+          this.config.log.debug('compaction skipped', { err });
+        }
+      })();
+    }, interval);
+    this.compactionTimer.unref();
+  }
+
   /** Creates the system namespaces and the `kubernetes` Service when missing (start does it too). */
   async bootstrap(): Promise<void> {
     await bootstrap(this.registry, this.services.apiServiceIp);
@@ -112,6 +138,7 @@ export class ApiServer {
 
   /** Stops accepting, ends open watches and connections. Does not close the store (its owner does). */
   async stop(): Promise<void> {
+    if (this.compactionTimer) clearInterval(this.compactionTimer);
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

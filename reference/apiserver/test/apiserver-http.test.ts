@@ -380,6 +380,72 @@ describe('apiserver REST (in-process, embedded store)', () => {
     });
   });
 
+  describe('subresources', () => {
+    const rc = {
+      metadata: { name: 'rc1' },
+      spec: {
+        replicas: 1,
+        selector: { app: 'web' },
+        template: { metadata: { labels: { app: 'web' } }, spec: pod('x').spec },
+      },
+    };
+
+    it('replicationcontrollers/scale reads and writes spec.replicas as an autoscaling/v1 Scale', async () => {
+      await request(api.handler).post('/api/v1/namespaces/ns1/replicationcontrollers').send(rc).expect(201);
+      const scale = (
+        await request(api.handler).get('/api/v1/namespaces/ns1/replicationcontrollers/rc1/scale').expect(200)
+      ).body;
+      expect(scale).to.deep.include({ kind: 'Scale', apiVersion: 'autoscaling/v1' });
+      expect(scale.spec).to.deep.equal({ replicas: 1 });
+      expect(scale.status.selector).to.equal('app=web');
+      await request(api.handler)
+        .patch('/api/v1/namespaces/ns1/replicationcontrollers/rc1/scale')
+        .set('Content-Type', 'application/merge-patch+json')
+        .send({ spec: { replicas: 3 } })
+        .expect(200);
+      const after = (
+        await request(api.handler).get('/api/v1/namespaces/ns1/replicationcontrollers/rc1').expect(200)
+      ).body;
+      expect(after.spec.replicas).to.equal(3);
+      expect(after.metadata.generation).to.equal(2);
+      const bad = await request(api.handler)
+        .put('/api/v1/namespaces/ns1/replicationcontrollers/rc1/scale')
+        .send({
+          ...scale,
+          metadata: { ...scale.metadata, resourceVersion: undefined },
+          spec: { replicas: -1 },
+        })
+        .expect(422);
+      expect(bad.body.message).to.equal(
+        'Scale.autoscaling "rc1" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+      );
+      const stale = await request(api.handler)
+        .put('/api/v1/namespaces/ns1/replicationcontrollers/rc1/scale')
+        .send({ ...scale, spec: { replicas: 5 } });
+      expect(stale.status).to.equal(409);
+    });
+
+    it('a namespace stays Terminating until namespaces/finalize empties spec.finalizers, then goes', async () => {
+      await request(api.handler)
+        .post('/api/v1/namespaces')
+        .send({ metadata: { name: 'doomed' } })
+        .expect(201);
+      const terminating = (await request(api.handler).delete('/api/v1/namespaces/doomed').expect(202)).body;
+      expect(terminating.status.phase).to.equal('Terminating');
+      expect(terminating.spec.finalizers).to.deep.equal(['kubernetes']);
+      const status = { ...terminating, status: { ...terminating.status, conditions: [] } };
+      await request(api.handler).put('/api/v1/namespaces/doomed/status').send(status).expect(200);
+      await request(api.handler).get('/api/v1/namespaces/doomed').expect(200);
+      const finalize = {
+        ...terminating,
+        metadata: { ...terminating.metadata, resourceVersion: undefined },
+        spec: { finalizers: [] },
+      };
+      await request(api.handler).put('/api/v1/namespaces/doomed/finalize').send(finalize).expect(200);
+      await request(api.handler).get('/api/v1/namespaces/doomed').expect(404);
+    });
+  });
+
   describe('list', () => {
     beforeEach(async () => {
       for (let i = 0; i < 7; i++) {

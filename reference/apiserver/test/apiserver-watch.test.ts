@@ -202,6 +202,28 @@ describe('apiserver watch (loopback HTTP, embedded store)', () => {
     expect(watch.events[0]!.object.message).to.match(/^too old resource version: \d+ \(\d+\)$/);
   });
 
+  it('the apiserver compacts history by itself, after which an old resourceVersion is 410 Expired', async () => {
+    const compacting = await startTestApi({ compactionIntervalMs: 100 });
+    try {
+      const url = await compacting.listen();
+      await request(compacting.handler)
+        .post('/api/v1/namespaces')
+        .send({ metadata: { name: 'c' } })
+        .expect(201);
+      const deadline = Date.now() + 10_000;
+      while ((await compacting.store.compactedRevision()) === 0) {
+        if (Date.now() > deadline) throw new Error('no compaction within 10 s at a 100 ms interval');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const watch = openWatch(url, '/api/v1/namespaces/c/configmaps?watch=true&resourceVersion=1');
+      await watch.ended();
+      expect(watch.events[0]).to.deep.include({ type: 'ERROR' });
+      expect(watch.events[0]!.object.code).to.equal(410);
+    } finally {
+      await compacting.close();
+    }
+  });
+
   it('timeoutSeconds ends the stream by itself', async () => {
     const watch = openWatch(base, '/api/v1/namespaces/ns1/configmaps?watch=true&timeoutSeconds=1');
     await watch.ended();

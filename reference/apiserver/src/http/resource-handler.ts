@@ -15,6 +15,7 @@ import type { DeleteOptions, Registry } from '../registry/registry.ts';
 import { startWatch, type WatchEvent } from '../registry/watch.ts';
 import { decodeObject, mediaType, readBody, PATCH_MEDIA_TYPES } from './body.ts';
 import type { RequestInfo } from './request-info.ts';
+import { handleScale } from './scale.ts';
 import type { SchemaIndex } from '../openapi/schema-model.ts';
 import { checkUnknownFields, parseFieldValidation } from './field-validation.ts';
 
@@ -81,6 +82,11 @@ export async function handleResource(
       ? joinSelectors(query.get('fieldSelector'), `metadata.name=${name}`)
       : query.get('fieldSelector');
     await serveWatch(ctx, req, res, info, namespace, query, fieldSelector ?? undefined);
+    return;
+  }
+
+  if (request.subresource === 'scale' && name) {
+    await handleScale(registry, req, info, namespace, name, dryRun, reply);
     return;
   }
 

@@ -96,7 +96,9 @@ export function defineMessage(name: string, rows: readonly string[]): MessageTab
 }
 
 /** Builds a lookup from name to table out of `{ Name: rows }` groups, refusing duplicate names. */
-export function defineMessages(...groups: Array<Record<string, readonly string[]>>): Map<string, MessageTable> {
+export function defineMessages(
+  ...groups: Array<Record<string, readonly string[]>>
+): Map<string, MessageTable> {
   const tables = new Map<string, MessageTable>();
   for (const group of groups) {
     for (const [name, rows] of Object.entries(group)) {

@@ -24,7 +24,12 @@ import {
 } from '../selectors.ts';
 import { CompactedError, FutureRevisionError, type KeyValue, type Store } from '../store/store.ts';
 import { decode, deepCopy, encode, isObject, rfc3339, type ApiObject } from './objects.ts';
-import { prepareMainUpdate, prepareStatusUpdate, type ObjectRules } from './strategy.ts';
+import {
+  prepareFinalizeUpdate,
+  prepareMainUpdate,
+  prepareStatusUpdate,
+  type ObjectRules,
+} from './strategy.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { ServiceAllocator } from './service-allocator.ts';
 
@@ -291,7 +296,9 @@ export class Registry {
     const next =
       options.subresource === 'status'
         ? prepareStatusUpdate(deepCopy(body), old)
-        : prepareMainUpdate(info, this.rules.applyDefaults(info, deepCopy(body)), old);
+        : options.subresource === 'finalize'
+          ? prepareFinalizeUpdate(deepCopy(body), old)
+          : prepareMainUpdate(info, this.rules.applyDefaults(info, deepCopy(body)), old);
     if (info.kind === 'Service') ServiceAllocator.keepAllocated(next, old);
     // An unconditional update is validated as if it carried the stored version (as upstream does).
     if (!next.metadata.resourceVersion) next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -316,7 +323,10 @@ export class Registry {
     const finished =
       next.metadata.deletionTimestamp !== undefined &&
       (next.metadata.finalizers ?? []).length === 0 &&
-      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+      // A namespace also waits for its spec.finalizers (emptied through namespaces/finalize).
+      (info.kind !== 'Namespace' ||
+        ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length === 0);
     if (options.dryRun)
       return { ...next, metadata: { ...next.metadata, resourceVersion: String(kv.modRevision) } };
     const result = await this.store.txn({
@@ -392,7 +402,11 @@ export class Registry {
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion'))
       finalizers.push('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-    const namespaceWithContent = info.kind === 'Namespace';
+    // A namespace with spec.finalizers (the "kubernetes" one by default) waits in Terminating
+    // for the namespace controller to empty it and finalize it; one without goes at once.
+    const namespaceWithContent =
+      info.kind === 'Namespace' &&
+      ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
 
     if (grace === 0 && finalizers.length === 0 && !namespaceWithContent) {
       if (options.dryRun) return { object: obj, deleted: true };

@@ -63,3 +63,11 @@ function keepServerOwnedMeta(next: ApiObject, old: ApiObject): void {
     else next.metadata[field] = old.metadata[field] as never;
   }
 }
+
+/** namespaces/finalize: only spec.finalizers changes (what the namespace controller writes). */
+export function prepareFinalizeUpdate(obj: ApiObject, old: ApiObject): ApiObject {
+  const next: ApiObject = { ...old, metadata: { ...old.metadata } };
+  const finalizers = (obj.spec as { finalizers?: string[] } | undefined)?.finalizers;
+  next.spec = { ...((old.spec as Record<string, unknown> | undefined) ?? {}), finalizers: finalizers ?? [] };
+  return next;
+}

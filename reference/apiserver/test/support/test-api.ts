@@ -33,6 +33,7 @@ export interface SecureTestApi extends TestApi {
 
 export interface TestApiOptions {
   progressIntervalMs?: number;
+  compactionIntervalMs?: number;
 }
 
 async function build(options: TestApiOptions, secure: boolean) {
@@ -60,6 +61,9 @@ async function build(options: TestApiOptions, secure: boolean) {
     rules: upstreamRules(),
     patcher: applyPatch,
     log: silentLogger,
+    ...(options.compactionIntervalMs !== undefined
+      ? { compactionIntervalMs: options.compactionIntervalMs }
+      : {}),
     ...(tls ? { tls } : {}),
     ...(authenticate ? { authenticate } : {}),
   });
