@@ -446,6 +446,44 @@ describe('apiserver REST (in-process, embedded store)', () => {
     });
   });
 
+  describe('server-side printing', () => {
+    const TABLE =
+      'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+
+    it('answers kubectl get with a meta.k8s.io/v1 Table with upstream columns', async () => {
+      await request(api.handler).post('/api/v1/namespaces/ns1/pods').send(pod('web')).expect(201);
+      const table = (
+        await request(api.handler).get('/api/v1/namespaces/ns1/pods').set('Accept', TABLE).expect(200)
+      ).body;
+      expect(table).to.deep.include({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
+      expect(table.columnDefinitions.map((c: { name: string }) => c.name)).to.deep.equal([
+        'Name',
+        'Ready',
+        'Status',
+        'Restarts',
+        'Age',
+        'IP',
+        'Node',
+        'Nominated Node',
+        'Readiness Gates',
+      ]);
+      expect(table.rows).to.have.length(1);
+      expect(table.rows[0].cells.slice(0, 4)).to.deep.equal(['web', '0/1', 'Pending', '0']);
+      expect(table.rows[0].cells[4]).to.match(/^\d+s$/);
+      expect(table.rows[0].object.metadata.name).to.equal('web');
+    });
+
+    it('prints ages as upstream does', async () => {
+      const { humanDuration } = await import('../src/http/table.ts');
+      const s = 1000;
+      expect(
+        [59 * s, 119 * s, 125 * s, 600 * s, 3 * 3600 * s + 5 * 60 * s, 50 * 3600 * s, 400 * 86400 * s].map(
+          humanDuration,
+        ),
+      ).to.deep.equal(['59s', '119s', '2m5s', '10m', '3h5m', '2d2h', '400d']);
+    });
+  });
+
   describe('list', () => {
     beforeEach(async () => {
       for (let i = 0; i < 7; i++) {

@@ -16,6 +16,7 @@ import { startWatch, type WatchEvent } from '../registry/watch.ts';
 import { decodeObject, mediaType, readBody, PATCH_MEDIA_TYPES } from './body.ts';
 import type { RequestInfo } from './request-info.ts';
 import { handleScale } from './scale.ts';
+import { toTable, wantsTable } from './table.ts';
 import type { SchemaIndex } from '../openapi/schema-model.ts';
 import { checkUnknownFields, parseFieldValidation } from './field-validation.ts';
 
@@ -92,10 +93,18 @@ export async function handleResource(
 
   switch (method) {
     case 'GET': {
-      if (name) return reply(200, await registry.get(info, namespace, name));
+      const table = wantsTable(req);
+      if (name) {
+        const object = await registry.get(info, namespace, name);
+        return reply(
+          200,
+          table ? toTable(info, [object], { resourceVersion: object.metadata.resourceVersion }) : object,
+        );
+      }
       const list = await registry.list(info, namespace, listOptions(query));
       const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
       if (list.continue) metadata.continue = list.continue;
+      if (table) return reply(200, toTable(info, list.items, metadata));
       return reply(200, {
         kind: `${info.kind}List`,
         apiVersion: apiVersionOf(info),
@@ -359,6 +368,7 @@ async function serveWatch(
     allowWatchBookmarks: isTrue(query.get('allowWatchBookmarks')),
   };
   let started = false;
+  const table = wantsTable(req);
   const write = (event: WatchEvent): void => {
     if (!started) {
       started = true;
@@ -368,7 +378,16 @@ async function serveWatch(
         'Cache-Control': 'no-cache, private',
       });
     }
-    res.write(JSON.stringify(event) + '\n');
+    const asTable =
+      table && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')
+        ? {
+            type: event.type,
+            object: toTable(info, [event.object as ApiObject], {
+              resourceVersion: (event.object as ApiObject).metadata.resourceVersion,
+            }),
+          }
+        : event;
+    res.write(JSON.stringify(asTable) + '\n');
   };
   let stop: (() => void) | undefined;
   stop = await startWatch(ctx.registry, info, namespace, opts, { onEvent: write, onClose: () => res.end() });
