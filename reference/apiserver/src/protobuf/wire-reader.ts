@@ -99,7 +99,7 @@ export class WireReader {
     if (length > BigInt(remaining)) {
       throw new WireFormatError(
         'Truncated',
-        `truncated message: field at offset ${start} declares ${length} bytes but ${remaining} remain`,
+        `truncated message: length at offset ${start} declares ${length} bytes but ${remaining} remain`,
         start,
       );
     }

@@ -87,7 +87,7 @@ describe('protobuf wire reader', () => {
     it('refuses a length that runs past the end', () => {
       const err = failure(() => reader(0x05, 0x61, 0x62).readLengthDelimited());
       expect(err.reason).to.equal('Truncated');
-      expect(err.message).to.equal('truncated message: field at offset 0 declares 5 bytes but 2 remain');
+      expect(err.message).to.equal('truncated message: length at offset 0 declares 5 bytes but 2 remain');
     });
 
     it('refuses a length beyond any buffer without overflowing', () => {
