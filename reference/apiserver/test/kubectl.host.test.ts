@@ -102,8 +102,6 @@ describe('the real kubectl against the reference apiserver @host', function () {
       'kc',
       'pods',
       '--watch',
-      '-o',
-      'name',
       '--output-watch-events',
     ]);
     let watched = '';
@@ -144,11 +142,13 @@ describe('the real kubectl against the reference apiserver @host', function () {
     expect((await kubectl('get', '-n', 'kc', 'pod', 'web')).stderr).to.include('pods "web" not found');
 
     await waitFor(
-      () => /DELETED\s+pod\/web/.test(watched),
+      () => /^DELETED\s+web\s+/m.test(watched),
       () => `kubectl get --watch saw:\n${watched}`,
     );
     watcher.kill();
-    expect(watched).to.match(/MODIFIED\s+pod\/web/);
+    // The server-side Table rows, as kubectl prints them: EVENT NAME READY STATUS RESTARTS AGE.
+    expect(watched).to.match(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+    expect(watched).to.match(/^MODIFIED\s+web\s+0\/2\s+Pending\s+0\s+/m);
   });
 
   it('explains a field path from the served OpenAPI', async () => {

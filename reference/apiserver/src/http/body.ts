@@ -3,11 +3,13 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../api-error.ts';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/kubernetes-protobuf.ts';
+import { ProtobufDecodeError } from '../protobuf/protobuf-decode-error.ts';
 
 /** Upstream's limit for a request body (maxRequestBodyBytes, 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
+export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE] as const;
 export const PATCH_MEDIA_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
@@ -42,6 +44,15 @@ export function decodeObject(req: IncomingMessage, body: Buffer): unknown {
   const type = mediaType(req);
   if (type === 'application/json' || type === '') return parseJson(body);
   if (type === 'application/yaml') return parseYamlBody(body);
+  // kubectl's typed commands (create namespace, create secret, …) send Kubernetes protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    try {
+      return decodeKubernetesProtobuf(body).object;
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
+      throw err;
+    }
+  }
   throw unsupportedMediaType(OBJECT_MEDIA_TYPES);
 }
 

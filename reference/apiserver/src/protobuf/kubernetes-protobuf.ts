@@ -74,18 +74,27 @@ export function decodeKubernetesProtobuf(body: Uint8Array): DecodedObject {
   const kind = (typeMeta.get(2) as string | undefined) ?? '';
   const described = `runtime.TypeMeta{APIVersion:${JSON.stringify(apiVersion)}, Kind:${JSON.stringify(kind)}}`;
   if (!kind) throw new ProtobufDecodeError('MissingKind', `Object 'Kind' is missing in '${described}'`);
-  if (!apiVersion) throw new ProtobufDecodeError('MissingKind', `Object 'apiVersion' is missing in '${described}'`);
+  if (!apiVersion)
+    throw new ProtobufDecodeError('MissingKind', `Object 'apiVersion' is missing in '${described}'`);
 
   const contentEncoding = (envelope.get(3) as string | undefined) ?? '';
   const contentType = (envelope.get(4) as string | undefined) ?? '';
   if (contentEncoding) {
-    throw new ProtobufDecodeError('Unsupported', `unsupported contentEncoding "${contentEncoding}" in protobuf envelope`);
+    throw new ProtobufDecodeError(
+      'Unsupported',
+      `unsupported contentEncoding "${contentEncoding}" in protobuf envelope`,
+    );
   }
   if (contentType && contentType !== PROTOBUF_MEDIA_TYPE) {
-    throw new ProtobufDecodeError('Unsupported', `unsupported contentType "${contentType}" in protobuf envelope`);
+    throw new ProtobufDecodeError(
+      'Unsupported',
+      `unsupported contentType "${contentType}" in protobuf envelope`,
+    );
   }
 
-  const registered = PROTOBUF_KINDS.find((k) => k.kind === kind && (k.apiVersion === '*' || k.apiVersion === apiVersion));
+  const registered = PROTOBUF_KINDS.find(
+    (k) => k.kind === kind && (k.apiVersion === '*' || k.apiVersion === apiVersion),
+  );
   if (!registered) {
     throw new ProtobufDecodeError(
       'NotRegistered',

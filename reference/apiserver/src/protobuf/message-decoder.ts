@@ -36,7 +36,10 @@ export class MessageDecoder {
     for (const field of table.fields) {
       const value = message.get(field.number);
       if (field.inline) {
-        Object.assign(out, this.toJson((value as DecodedMessage | undefined) ?? new Map(), messageName(field)));
+        Object.assign(
+          out,
+          this.toJson((value as DecodedMessage | undefined) ?? new Map(), messageName(field)),
+        );
       } else if (field.shape === 'repeated') {
         const list = (value as unknown[] | undefined) ?? [];
         if (list.length > 0) out[field.json] = list.map((v) => this.valueToJson(v, field.value));
@@ -63,11 +66,17 @@ export class MessageDecoder {
 
   private valueToJson(value: unknown, type: ValueType): unknown {
     if (type.kind === 'message') return this.toJson(value as DecodedMessage, type.message);
-    if (type.kind === 'scalar' && type.scalar === 'bytes') return Buffer.from(value as Uint8Array).toString('base64');
+    if (type.kind === 'scalar' && type.scalar === 'bytes')
+      return Buffer.from(value as Uint8Array).toString('base64');
     return value; // scalars and the special types are stored in their JSON form
   }
 
-  private decodeInto(out: DecodedMessage, bytes: Uint8Array, table: MessageTable, path: string): DecodedMessage {
+  private decodeInto(
+    out: DecodedMessage,
+    bytes: Uint8Array,
+    table: MessageTable,
+    path: string,
+  ): DecodedMessage {
     const reader = new WireReader(bytes);
     try {
       while (!reader.done) {
@@ -80,7 +89,8 @@ export class MessageDecoder {
         this.readField(reader, tag.wireType, field, out, `${path}.${field.json}`, table.name);
       }
     } catch (err) {
-      if (err instanceof WireFormatError) throw new ProtobufDecodeError(err.reason, `${err.message} (in ${path})`);
+      if (err instanceof WireFormatError)
+        throw new ProtobufDecodeError(err.reason, `${err.message} (in ${path})`);
       throw err;
     }
     return out;
@@ -130,17 +140,28 @@ export class MessageDecoder {
       while (!reader.done) {
         const tag = reader.readTag();
         if (tag.fieldNumber === 1) {
-          checkWireType(tag.wireType, WireType.LengthDelimited, { ...field, json: `${field.json} key` }, 'map');
+          checkWireType(
+            tag.wireType,
+            WireType.LengthDelimited,
+            { ...field, json: `${field.json} key` },
+            'map',
+          );
           key = this.readValue(reader, { kind: 'scalar', scalar: 'string' }, path) as string;
         } else if (tag.fieldNumber === 2) {
-          checkWireType(tag.wireType, wireTypeOf(field.value), { ...field, json: `${field.json} value` }, 'map');
+          checkWireType(
+            tag.wireType,
+            wireTypeOf(field.value),
+            { ...field, json: `${field.json} value` },
+            'map',
+          );
           value = this.readValue(reader, field.value, `${path}[${JSON.stringify(key)}]`);
         } else {
           reader.skip(tag.wireType);
         }
       }
     } catch (err) {
-      if (err instanceof WireFormatError) throw new ProtobufDecodeError(err.reason, `${err.message} (in ${path})`);
+      if (err instanceof WireFormatError)
+        throw new ProtobufDecodeError(err.reason, `${err.message} (in ${path})`);
       throw err;
     }
     return [key, value];
@@ -200,7 +221,10 @@ function messageName(field: FieldSpec): string {
 }
 
 function wireTypeOf(type: ValueType): WireType {
-  if (type.kind === 'scalar' && (type.scalar === 'bool' || type.scalar === 'int32' || type.scalar === 'int64')) {
+  if (
+    type.kind === 'scalar' &&
+    (type.scalar === 'bool' || type.scalar === 'int32' || type.scalar === 'int64')
+  ) {
     return WireType.Varint;
   }
   return WireType.LengthDelimited;
@@ -217,12 +241,15 @@ function checkWireType(actual: WireType, expected: WireType, field: FieldSpec, m
 
 function zeroValue(type: ValueType): unknown {
   if (type.kind === 'message') return new Map();
-  if (type.kind === 'special') return { Time: null, IntOrString: 0, Quantity: '0', FieldsV1: null }[type.special];
+  if (type.kind === 'special')
+    return { Time: null, IntOrString: 0, Quantity: '0', FieldsV1: null }[type.special];
   return { string: '', bytes: new Uint8Array(0), bool: false, int32: 0, int64: 0 }[type.scalar];
 }
 
 function isEmptyScalar(value: unknown): boolean {
-  return value === '' || value === false || value === 0 || (value instanceof Uint8Array && value.length === 0);
+  return (
+    value === '' || value === false || value === 0 || (value instanceof Uint8Array && value.length === 0)
+  );
 }
 
 function utf8(bytes: Uint8Array): string {

@@ -46,7 +46,8 @@ function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, host: s
     if (path === '/apis') return json(200, apiGroupList());
     if (path === '/api/v1') return json(200, apiResourceList('', 'v1'));
     if (group) return json(200, apiResourceList(group[1]!, group[2]!) ?? statusJson(404, 'Failure'));
-    if (path === '/api/v1/nodes/n1') return json(200, { kind: 'Node', apiVersion: 'v1', metadata: { name: 'n1' } });
+    if (path === '/api/v1/nodes/n1')
+      return json(200, { kind: 'Node', apiVersion: 'v1', metadata: { name: 'n1' } });
   }
   if (req.method === 'POST') {
     const isProtobuf = (req.headers['content-type'] ?? '').startsWith(PROTOBUF_MEDIA_TYPE);
@@ -109,8 +110,12 @@ describe('protobuf request bodies from the real kubectl @host', function () {
   const kubectl = (...args: string[]) =>
     new Promise<string>((resolve, reject) => {
       const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
-      execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 60_000, env }, (err, stdout, stderr) =>
-        err ? reject(new Error(`kubectl ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, ...args],
+        { encoding: 'utf8', timeout: 60_000, env },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`kubectl ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
       );
     });
   /** The one body-carrying request `args` sends. */
@@ -126,11 +131,19 @@ describe('protobuf request bodies from the real kubectl @host', function () {
     const jsonFile = join(FIXTURES, `${name}.json`);
     const options = (await prettier.resolveConfig(jsonFile)) ?? {};
     writeFileSync(join(FIXTURES, `${name}.pb`), body);
-    writeFileSync(jsonFile, await prettier.format(JSON.stringify(expected), { ...options, filepath: jsonFile }));
+    writeFileSync(
+      jsonFile,
+      await prettier.format(JSON.stringify(expected), { ...options, filepath: jsonFile }),
+    );
   };
 
   const creates: Array<{ title: string; args: string[]; path: string; fixture?: string }> = [
-    { title: 'create namespace', args: ['create', 'namespace', 'kc'], path: '/api/v1/namespaces', fixture: 'namespace' },
+    {
+      title: 'create namespace',
+      args: ['create', 'namespace', 'kc'],
+      path: '/api/v1/namespaces',
+      fixture: 'namespace',
+    },
     {
       title: 'create configmap (literal and binary file)',
       args: ['create', 'configmap', 'x', '--from-literal=a=b', '--from-file=bin=BINARY'],
@@ -145,7 +158,15 @@ describe('protobuf request bodies from the real kubectl @host', function () {
     },
     {
       title: 'create secret docker-registry',
-      args: ['create', 'secret', 'docker-registry', 'reg', '--docker-username=u', '--docker-password=p', '--docker-server=r.example'],
+      args: [
+        'create',
+        'secret',
+        'docker-registry',
+        'reg',
+        '--docker-username=u',
+        '--docker-password=p',
+        '--docker-server=r.example',
+      ],
       path: '/api/v1/namespaces/default/secrets',
     },
     {
@@ -198,7 +219,16 @@ describe('protobuf request bodies from the real kubectl @host', function () {
   }
 
   it('kubectl debug node: creates its Pod in protobuf', async () => {
-    const sent = await capture('debug', 'node/n1', '--image=busybox', '--profile=sysadmin', '--env=A=1', '--', 'sleep', '1');
+    const sent = await capture(
+      'debug',
+      'node/n1',
+      '--image=busybox',
+      '--profile=sysadmin',
+      '--env=A=1',
+      '--',
+      'sleep',
+      '1',
+    );
     expect([sent.method, sent.url, sent.contentType]).to.deep.equal([
       'POST',
       '/api/v1/namespaces/default/pods',
@@ -239,14 +269,24 @@ describe('protobuf request bodies from the real kubectl @host', function () {
   });
 
   it('kubectl run and kubectl delete send JSON, not protobuf', async () => {
-    const run = ['run', 'web', '--image=nginx', '--port=80', '--labels=app=web', '--env=A=1', '--restart=Never'];
+    const run = [
+      'run',
+      'web',
+      '--image=nginx',
+      '--port=80',
+      '--labels=app=web',
+      '--env=A=1',
+      '--restart=Never',
+    ];
     const created = await capture(...run, '--command', '--', 'sh', '-c', 'echo hi');
     expect([created.method, created.url, created.contentType]).to.deep.equal([
       'POST',
       '/api/v1/namespaces/default/pods?fieldManager=kubectl-run',
       'application/json',
     ]);
-    const dryRun = JSON.parse(await kubectl(...run, '--dry-run=client', '-o', 'json', '--command', '--', 'sh', '-c', 'echo hi'));
+    const dryRun = JSON.parse(
+      await kubectl(...run, '--dry-run=client', '-o', 'json', '--command', '--', 'sh', '-c', 'echo hi'),
+    );
     expect(JSON.parse(created.body.toString())).to.deep.equal(dryRun);
 
     const deleted = await capture('delete', 'configmap', 'x');

@@ -7,19 +7,10 @@ import {
   PROTOBUF_SCHEME_NAME,
 } from '../../src/protobuf/kubernetes-protobuf.ts';
 import { ProtobufDecodeError } from '../../src/protobuf/protobuf-decode-error.ts';
+import { decodeFailure } from './support/decode-failure.ts';
 import { envelope, message } from './support/wire-writer.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-
-export function decodeFailure(body: Uint8Array): ProtobufDecodeError {
-  try {
-    decodeKubernetesProtobuf(body);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ProtobufDecodeError);
-    return err as ProtobufDecodeError;
-  }
-  throw new Error('expected a ProtobufDecodeError');
-}
 
 describe('Kubernetes protobuf bodies', () => {
   it('has the media type kubectl sends', () => {
@@ -60,7 +51,9 @@ describe('Kubernetes protobuf bodies', () => {
 
   describe('the envelope', () => {
     it('returns kind and apiVersion from typeMeta, first in the object', () => {
-      const decoded = decodeKubernetesProtobuf(envelope('v1', 'Namespace', [{ no: 1, bytes: [{ no: 1, bytes: 'kc' }] }]));
+      const decoded = decodeKubernetesProtobuf(
+        envelope('v1', 'Namespace', [{ no: 1, bytes: [{ no: 1, bytes: 'kc' }] }]),
+      );
       expect(decoded.apiVersion).to.equal('v1');
       expect(decoded.kind).to.equal('Namespace');
       expect(Object.keys(decoded.object)).to.deep.equal(['kind', 'apiVersion', 'metadata', 'spec', 'status']);
@@ -74,7 +67,9 @@ describe('Kubernetes protobuf bodies', () => {
     });
 
     it('refuses an empty body and one without the k8s\\x00 prefix', () => {
-      expect(decodeFailure(new Uint8Array(0)).message).to.equal('empty data: a protobuf body starts with "k8s\\x00"');
+      expect(decodeFailure(new Uint8Array(0)).message).to.equal(
+        'empty data: a protobuf body starts with "k8s\\x00"',
+      );
       const json = decodeFailure(Buffer.from('{"kind":"Namespace"}'));
       expect(json.reason).to.equal('NotProtobuf');
       expect(json.message).to.equal(
@@ -122,7 +117,10 @@ describe('Kubernetes protobuf bodies', () => {
           { no: 2, bytes: 'Namespace' },
         ],
       };
-      const gzip = Buffer.concat([Buffer.from('k8s\x00', 'latin1'), message([typeMeta, { no: 3, bytes: 'gzip' }])]);
+      const gzip = Buffer.concat([
+        Buffer.from('k8s\x00', 'latin1'),
+        message([typeMeta, { no: 3, bytes: 'gzip' }]),
+      ]);
       expect(decodeFailure(gzip).message).to.equal('unsupported contentEncoding "gzip" in protobuf envelope');
       const asJson = Buffer.concat([
         Buffer.from('k8s\x00', 'latin1'),
@@ -159,7 +157,9 @@ describe('Kubernetes protobuf bodies', () => {
       expect(err.message).to.equal(
         'wrong wire type 0 (varint) for field ObjectMeta.name (number 1), which is length-delimited',
       );
-      const generation = decodeFailure(envelope('v1', 'Namespace', [{ no: 1, bytes: [{ no: 7, bytes: '3' }] }]));
+      const generation = decodeFailure(
+        envelope('v1', 'Namespace', [{ no: 1, bytes: [{ no: 7, bytes: '3' }] }]),
+      );
       expect(generation.message).to.equal(
         'wrong wire type 2 (length-delimited) for field ObjectMeta.generation (number 7), which is varint',
       );
@@ -174,7 +174,10 @@ describe('Kubernetes protobuf bodies', () => {
       ];
       const raw = message([
         ...unknowns,
-        { no: 1, bytes: [...unknowns, { no: 1, bytes: 'kc' }, { no: 16, bytes: [{ no: 1, bytes: 'initializer' }] }] },
+        {
+          no: 1,
+          bytes: [...unknowns, { no: 1, bytes: 'kc' }, { no: 16, bytes: [{ no: 1, bytes: 'initializer' }] }],
+        },
         { no: 2, bytes: [{ no: 1, bytes: 'kubernetes' }, ...unknowns] },
       ]);
       const body = Buffer.concat([
@@ -183,11 +186,7 @@ describe('Kubernetes protobuf bodies', () => {
           ...unknowns,
           {
             no: 1,
-            bytes: [
-              { no: 1, bytes: 'v1' },
-              { no: 2, bytes: 'Namespace' },
-              ...unknowns,
-            ],
+            bytes: [{ no: 1, bytes: 'v1' }, { no: 2, bytes: 'Namespace' }, ...unknowns],
           },
           { no: 2, bytes: raw },
         ]),

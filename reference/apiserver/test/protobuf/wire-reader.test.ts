@@ -72,7 +72,12 @@ describe('protobuf wire reader', () => {
 
   describe('length-delimited fields', () => {
     it('returns a view of exactly the declared length', () => {
-      const r = new WireReader(message([{ no: 1, bytes: 'kc' }, { no: 2, varint: 7 }]));
+      const r = new WireReader(
+        message([
+          { no: 1, bytes: 'kc' },
+          { no: 2, varint: 7 },
+        ]),
+      );
       r.readTag();
       expect(Buffer.from(r.readLengthDelimited()).toString()).to.equal('kc');
       expect(r.readTag()).to.deep.equal({ fieldNumber: 2, wireType: WireType.Varint });
@@ -91,7 +96,9 @@ describe('protobuf wire reader', () => {
     });
 
     it('refuses a length beyond any buffer without overflowing', () => {
-      expect(failure(() => reader(...varint(2n ** 63n), 0x61).readLengthDelimited()).reason).to.equal('Truncated');
+      expect(failure(() => reader(...varint(2n ** 63n), 0x61).readLengthDelimited()).reason).to.equal(
+        'Truncated',
+      );
     });
   });
 
