@@ -54,5 +54,10 @@ export const runCommand: RunCommand = (command, args, options = {}) =>
       }
       resolve(result);
     });
+    // A command that exits without reading its stdin (ip, iptables -C) closes the pipe first:
+    // that EPIPE is not an error of ours; anything else on stdin is reported with the command.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') child.emit('error', err);
+    });
     child.stdin.end(options.input ?? '');
   });

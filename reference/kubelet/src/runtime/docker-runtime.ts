@@ -1,0 +1,217 @@
+// ContainerRuntime on the Docker engine through dockerode. One instance per node: it stamps every
+// container it creates with `io.kconform.managed=true` and `io.kconform.node=<node>`, and lists
+// only containers that carry both, so several kubelets share one engine without seeing each
+// other's containers.
+import type Docker from 'dockerode';
+import type { Logger } from '../../../../common/src/log.ts';
+import {
+  LABEL_MANAGED,
+  LABEL_NODE,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerState,
+  type ContainerStatus,
+  type ContainerSummary,
+  type ExecOptions,
+  type ExecResult,
+  type LogOptions,
+} from './container-runtime.ts';
+
+export interface DockerRuntimeOptions {
+  docker: Docker;
+  logger: Logger;
+  nodeName: string;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly logger: Logger;
+  readonly nodeName: string;
+
+  constructor(options: DockerRuntimeOptions) {
+    if (!options.nodeName) throw new Error('DockerRuntime: nodeName must not be empty');
+    this.docker = options.docker;
+    this.nodeName = options.nodeName;
+    this.logger = options.logger.child({ component: 'docker-runtime', node: options.nodeName });
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Entrypoint: spec.entrypoint,
+      Cmd: spec.cmd,
+      Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
+      WorkingDir: spec.workingDir,
+      Hostname: spec.hostname,
+      StopSignal: spec.stopSignal,
+      Labels: { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_NODE]: this.nodeName },
+      HostConfig: {
+        NetworkMode: spec.networkMode,
+        IpcMode: spec.ipcMode,
+        PidMode: spec.pidMode,
+        Binds: spec.binds,
+        Memory: spec.memoryBytes,
+        NanoCpus: spec.nanoCpus,
+        CpuShares: spec.cpuShares,
+      },
+    });
+    this.logger.debug('container created', { id: container.id, image: spec.image, name: spec.name });
+    return container.id;
+  }
+
+  async start(id: string): Promise<void> {
+    await ignoreStatus(this.docker.getContainer(id).start(), 304);
+  }
+
+  async stop(id: string, timeoutSeconds: number): Promise<void> {
+    await ignoreStatus(this.docker.getContainer(id).stop({ t: timeoutSeconds }), 304, 404);
+  }
+
+  async remove(id: string): Promise<void> {
+    // 409 "removal already in progress" counts as gone too: the engine is finishing it.
+    await ignoreStatus(this.docker.getContainer(id).remove({ force: true, v: true }), 404, 409);
+    this.logger.debug('container removed', { id });
+  }
+
+  async inspect(id: string): Promise<ContainerStatus | undefined> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+    const s = info.State;
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      image: info.Config.Image,
+      labels: info.Config.Labels ?? {},
+      state: s.Status as ContainerState,
+      pid: s.Pid,
+      exitCode: s.ExitCode,
+      oomKilled: s.OOMKilled,
+      startedAt: isSet(s.StartedAt) ? s.StartedAt : undefined,
+      finishedAt: isSet(s.FinishedAt) ? s.FinishedAt : undefined,
+      createdAt: info.Created,
+    };
+  }
+
+  async list(labels: Record<string, string> = {}): Promise<ContainerSummary[]> {
+    const wanted = { ...labels, [LABEL_MANAGED]: 'true', [LABEL_NODE]: this.nodeName };
+    const found = await this.docker.listContainers({
+      all: true,
+      filters: { label: Object.entries(wanted).map(([k, v]) => `${k}=${v}`) },
+    });
+    return found.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      image: c.Image,
+      labels: c.Labels,
+      state: c.State as ContainerState,
+      createdAt: new Date(c.Created * 1000).toISOString(),
+    }));
+  }
+
+  async logs(id: string, options: LogOptions = {}): Promise<string> {
+    const raw = (await this.docker.getContainer(id).logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+      tail: options.tail,
+      since: options.since,
+      timestamps: options.timestamps,
+    })) as unknown as Buffer;
+    const tty = (await this.docker.getContainer(id).inspect()).Config.Tty;
+    return tty ? raw.toString('utf8') : demultiplex(raw).combined;
+  }
+
+  async exec(id: string, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const exec = await this.docker.getContainer(id).exec({
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v}`) : undefined,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(
+            new Error(`exec ${JSON.stringify(cmd)} in ${id.slice(0, 12)} not done after ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const { stdout, stderr } = demultiplex(Buffer.concat(chunks));
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+  }
+
+  async wait(id: string): Promise<number> {
+    const result = (await this.docker.getContainer(id).wait()) as { StatusCode: number };
+    return result.StatusCode;
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Splits Docker's multiplexed stream (no TTY): each frame is an 8-byte header — stream type
+ * (1 stdout, 2 stderr), three zero bytes, a big-endian length — then the payload.
+ */
+export function demultiplex(buffer: Buffer): { stdout: string; stderr: string; combined: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const all: Buffer[] = [];
+  for (let offset = 0; offset + 8 <= buffer.length;) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    const payload = buffer.subarray(offset + 8, offset + 8 + size);
+    (type === 2 ? err : out).push(payload);
+    all.push(payload);
+    offset += 8 + size;
+  }
+  const text = (parts: Buffer[]): string => Buffer.concat(parts).toString('utf8');
+  return { stdout: text(out), stderr: text(err), combined: text(all) };
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+async function ignoreStatus(operation: Promise<unknown>, ...statuses: number[]): Promise<void> {
+  try {
+    await operation;
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === undefined || !statuses.includes(status)) throw err;
+  }
+}
+
+// Docker reports "never" as the zero time.
+function isSet(time: string | undefined): time is string {
+  return time !== undefined && time !== '' && !time.startsWith('0001-01-01');
+}
