@@ -1,0 +1,223 @@
+// The reference kubelet: registers its Node, renews its Lease, and runs the pods bound to it on
+// the Docker engine. Like upstream's syncLoop it reacts to pod events from the apiserver, to
+// container state changes found by relisting the runtime every second (upstream's PLEG), and
+// re-syncs every pod on a timer; each pod is synced by one worker at a time.
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import type Docker from 'dockerode';
+import type { Logger } from '../../../common/src/log.ts';
+import { runCommand, type RunCommand } from '../../../common/src/exec.ts';
+import { PodSandboxManager } from './network/pod-sandbox.ts';
+import { NodeNetwork } from './node-network.ts';
+import { cleanUpNode } from './node-cleanup.ts';
+import { LeaseRenewer } from './node/lease.ts';
+import { NodeStatusReporter, readHostFacts } from './node/node-status.ts';
+import { Backoff } from './pods/backoff.ts';
+import { PodSyncer } from './pods/pod-syncer.ts';
+import { DockerRuntime } from './runtime/docker-runtime.ts';
+import { LABEL_POD_UID } from './runtime/container-runtime.ts';
+
+export interface KubeletConfig {
+  nodeName: string;
+  /** Which /24 of the pod range this node gets (node i → 10.244.i.0/24). */
+  nodeIndex: number;
+  kubeconfig: k8s.KubeConfig;
+  docker: Docker;
+  /** The node's own state (CNI results, IPAM, volumes). */
+  stateDir: string;
+  pauseImage: string;
+  log: Logger;
+  podRange?: string;
+  /** The node's address as other nodes and the apiserver see it. */
+  hostIp?: string;
+  relistIntervalMs?: number;
+  resyncIntervalMs?: number;
+  leaseRenewIntervalMs?: number;
+  runCommand?: RunCommand;
+}
+
+export class Kubelet {
+  readonly network: NodeNetwork;
+  private readonly runtime: DockerRuntime;
+  private readonly sandboxes: PodSandboxManager;
+  private readonly syncer: PodSyncer;
+  private readonly core: k8s.CoreV1Api;
+  private readonly log: Logger;
+  private readonly reporter: NodeStatusReporter;
+  private readonly lease: LeaseRenewer;
+  private informer: k8s.ListWatch<k8s.V1Pod> | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** The tail of each pod's work queue: one sync per pod at a time. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private lastRelist = new Map<string, string>();
+  private stopped = false;
+
+  constructor(private readonly config: KubeletConfig) {
+    if (!config.nodeName) throw new Error('kubelet: nodeName must not be empty');
+    if (!Number.isInteger(config.nodeIndex) || config.nodeIndex < 0 || config.nodeIndex > 255) {
+      throw new Error(`kubelet: nodeIndex ${config.nodeIndex} must be a whole number from 0 to 255`);
+    }
+    if (!config.pauseImage) throw new Error('kubelet: pauseImage must not be empty');
+    this.log = config.log.child({ component: 'kubelet', node: config.nodeName });
+    const run = config.runCommand ?? runCommand;
+    this.network = new NodeNetwork({
+      nodeName: config.nodeName,
+      nodeIndex: config.nodeIndex,
+      ...(config.podRange ? { podRange: config.podRange } : {}),
+      stateDir: config.stateDir,
+      runCommand: run,
+      logger: this.log,
+    });
+    this.runtime = new DockerRuntime({ docker: config.docker, logger: this.log, nodeName: config.nodeName });
+    this.sandboxes = new PodSandboxManager({
+      runtime: this.runtime,
+      network: this.network.cni,
+      pauseImage: config.pauseImage,
+      logger: this.log,
+    });
+    this.core = config.kubeconfig.makeApiClient(k8s.CoreV1Api);
+    const hostIp = config.hostIp ?? '127.0.0.1';
+    this.syncer = new PodSyncer({
+      runtime: this.runtime,
+      sandboxes: this.sandboxes,
+      core: this.core,
+      backoff: new Backoff(),
+      nodeName: config.nodeName,
+      hostIp,
+      volumeRoot: join(config.stateDir, 'volumes'),
+      log: this.log,
+    });
+    this.reporter = new NodeStatusReporter({
+      core: this.core,
+      identity: { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp },
+      host: readHostFacts('docker://unknown'),
+      log: this.log,
+    });
+    this.lease = new LeaseRenewer({
+      coordination: config.kubeconfig.makeApiClient(k8s.CoordinationV1Api),
+      nodeName: config.nodeName,
+      ...(config.leaseRenewIntervalMs ? { renewIntervalMs: config.leaseRenewIntervalMs } : {}),
+      log: this.log,
+    });
+  }
+
+  /** Registers the node and starts the loops; resolves once the pod informer has its first list. */
+  async start(): Promise<void> {
+    await this.network.setUp();
+    await this.reporter.register();
+    this.reporter.start();
+    await this.lease.start();
+
+    const fieldSelector = `spec.nodeName=${this.config.nodeName}`;
+    this.informer = new k8s.ListWatch<k8s.V1Pod>(
+      '/api/v1/pods',
+      new k8s.Watch(this.config.kubeconfig),
+      () => this.core.listPodForAllNamespaces({ fieldSelector }),
+      false,
+      undefined,
+      fieldSelector,
+    );
+    const enqueue = (pod: k8s.V1Pod): void => this.enqueue(pod.metadata!.uid!);
+    this.informer.on('add', enqueue);
+    this.informer.on('update', enqueue);
+    this.informer.on('delete', enqueue);
+    this.informer.on('error', (err: unknown) => {
+      if (this.stopped) return; // stopping aborts the watch: not a failure
+      this.log.warn('pod watch failed; restarting it', { err });
+      setTimeout(() => void this.informer?.start(), 1000).unref();
+    });
+    await this.informer.start();
+
+    this.timers.push(setInterval(() => void this.relist(), this.config.relistIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => this.resyncAll(), this.config.resyncIntervalMs ?? 10_000));
+    for (const t of this.timers) t.unref();
+    this.resyncAll();
+    this.log.info('kubelet started', { podCIDR: this.network.podCidr });
+  }
+
+  /** Stops the loops; pods keep running (a restarted kubelet adopts them). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.reporter.stop();
+    this.lease.stop();
+    await this.informer?.stop();
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  /** Stops the loops and removes everything of this node from the host (`kconform down`). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    await cleanUpNode({
+      runtime: this.runtime,
+      sandboxes: this.sandboxes,
+      network: this.network,
+      logger: this.log,
+    });
+  }
+
+  private resyncAll(): void {
+    for (const pod of this.informer?.list() ?? []) this.enqueue(pod.metadata!.uid!);
+    // Containers of pods the apiserver no longer has (deleted while we were away).
+    void this.runtime
+      .list()
+      .then((containers) => {
+        const known = new Set((this.informer?.list() ?? []).map((p) => p.metadata!.uid!));
+        for (const uid of new Set(containers.map((c) => c.labels[LABEL_POD_UID] ?? ''))) {
+          if (uid && !known.has(uid)) this.enqueue(uid);
+        }
+      })
+      .catch((err: unknown) => this.log.warn('orphan scan failed', { err }));
+  }
+
+  /** upstream's PLEG: relist the runtime and sync the pods whose containers changed state. */
+  private async relist(): Promise<void> {
+    try {
+      const containers = await this.runtime.list();
+      const now = new Map<string, string>();
+      for (const c of containers) {
+        const uid = c.labels[LABEL_POD_UID] ?? '';
+        now.set(uid, (now.get(uid) ?? '') + `${c.id}:${c.state};`);
+      }
+      for (const [uid, states] of now) if (this.lastRelist.get(uid) !== states) this.enqueue(uid);
+      this.lastRelist = now;
+    } catch (err) {
+      this.log.warn('runtime relist failed', { err });
+    }
+  }
+
+  private enqueue(uid: string): void {
+    if (this.stopped) return;
+    if (this.dirty.has(uid)) return; // a sync is already waiting and will see the newest state
+    this.dirty.add(uid);
+    const tail = this.queues.get(uid) ?? Promise.resolve();
+    const next = tail.then(async () => {
+      this.dirty.delete(uid);
+      if (this.stopped) return;
+      try {
+        await this.syncPod(uid);
+      } catch (err) {
+        this.log.warn('pod sync failed; retried on the next pass', { uid, err });
+      }
+    });
+    this.queues.set(uid, next);
+    void next.then(() => {
+      if (this.queues.get(uid) === next) this.queues.delete(uid);
+    });
+  }
+
+  private async syncPod(uid: string): Promise<void> {
+    const pod = (this.informer?.list() ?? []).find((p) => p.metadata?.uid === uid);
+    if (!pod) {
+      // Not ours (any more): whatever still runs for it goes, at once.
+      await this.syncer.stopPodContainers(uid, 0);
+      return;
+    }
+    if (pod.metadata?.deletionTimestamp) {
+      await this.syncer.terminate(pod);
+      return;
+    }
+    await this.syncer.sync(pod);
+  }
+}

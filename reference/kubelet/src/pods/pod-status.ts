@@ -1,0 +1,168 @@
+// Computes a pod's status from what runs, as upstream's kubelet does (generateAPIPodStatus,
+// getPhase): container states with reasons, restart counts, the phase, and the PodScheduled,
+// PodReadyToStartContainers, Initialized, ContainersReady and Ready conditions. Pure.
+import type { V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
+
+/** What the kubelet knows about one of the pod's containers. */
+export interface ObservedContainer {
+  name: string;
+  image: string;
+  /** The newest container for this name, if any was created. */
+  current?: {
+    id: string;
+    state: 'created' | 'running' | 'exited' | 'other';
+    exitCode: number;
+    oomKilled: boolean;
+    startedAt?: string;
+    finishedAt?: string;
+    restartCount: number;
+  };
+  /** The one before it (for lastState), if kept. */
+  previous?: { id: string; exitCode: number; oomKilled: boolean; startedAt?: string; finishedAt?: string };
+  /** Set while the kubelet waits to (re)start it: CrashLoopBackOff, ErrImagePull, ContainerCreating. */
+  waiting?: { reason: string; message?: string };
+  ready: boolean;
+}
+
+export interface StatusInput {
+  pod: V1Pod;
+  podIp?: string;
+  hostIp: string;
+  containers: ObservedContainer[];
+  now: Date;
+}
+
+const stamp = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000);
+/** Times from a watched pod are strings; the typed client wants Dates. */
+const asDate = (v: Date | string | undefined): Date | undefined =>
+  v === undefined ? undefined : v instanceof Date ? v : new Date(v);
+const time = (iso: string | undefined): Date | undefined =>
+  iso && !iso.startsWith('0001-') ? new Date(iso) : undefined;
+
+function terminatedReason(exitCode: number, oomKilled: boolean): string {
+  if (oomKilled) return 'OOMKilled';
+  return exitCode === 0 ? 'Completed' : 'Error';
+}
+
+export function containerStatus(c: ObservedContainer): V1ContainerStatus {
+  const status: V1ContainerStatus = {
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: c.ready,
+    restartCount: c.current?.restartCount ?? 0,
+    started: c.current?.state === 'running',
+    state: {},
+    lastState: {},
+  };
+  if (c.current) status.containerID = `docker://${c.current.id}`;
+  if (c.waiting) {
+    status.state = {
+      waiting: { reason: c.waiting.reason, ...(c.waiting.message ? { message: c.waiting.message } : {}) },
+    };
+  } else if (c.current?.state === 'running') {
+    status.state = { running: { startedAt: time(c.current.startedAt)! } };
+  } else if (c.current?.state === 'exited') {
+    status.state = {
+      terminated: {
+        exitCode: c.current.exitCode,
+        reason: terminatedReason(c.current.exitCode, c.current.oomKilled),
+        startedAt: time(c.current.startedAt)!,
+        finishedAt: time(c.current.finishedAt)!,
+        containerID: `docker://${c.current.id}`,
+      },
+    };
+  } else {
+    status.state = { waiting: { reason: 'ContainerCreating' } };
+  }
+  // While waiting to restart, the last run is the exited current container; otherwise the one before.
+  const last = c.waiting && c.current?.state === 'exited' ? c.current : c.previous;
+  if (last) {
+    status.lastState = {
+      terminated: {
+        exitCode: last.exitCode,
+        reason: terminatedReason(last.exitCode, last.oomKilled),
+        startedAt: time(last.startedAt)!,
+        finishedAt: time(last.finishedAt)!,
+        containerID: `docker://${last.id}`,
+      },
+    };
+  }
+  return status;
+}
+
+/** upstream's getPhase for regular containers (init containers are not handled here yet). */
+export function podPhase(pod: V1Pod, statuses: V1ContainerStatus[]): string {
+  let pending = 0;
+  let running = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const s of statuses) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) {
+      stopped++;
+      if (s.state.terminated.exitCode === 0) succeeded++;
+    } else if (s.state?.waiting) {
+      if (s.lastState?.terminated) stopped++;
+      else pending++;
+    } else pending++;
+  }
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  if (pending > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (policy === 'Always') return 'Running';
+    if (stopped === succeeded) return 'Succeeded';
+    if (policy === 'Never') return 'Failed';
+    return 'Running';
+  }
+  return 'Pending';
+}
+
+function condition(
+  type: string,
+  ok: boolean,
+  previous: V1PodCondition[],
+  now: Date,
+  reason?: string,
+): V1PodCondition {
+  const status = ok ? 'True' : 'False';
+  const before = previous.find((c) => c.type === type);
+  return {
+    type,
+    status,
+    lastProbeTime: null as unknown as Date,
+    lastTransitionTime:
+      before && before.status === status && before.lastTransitionTime
+        ? asDate(before.lastTransitionTime)!
+        : stamp(now),
+    ...(!ok && reason ? { reason } : {}),
+  };
+}
+
+export function podStatus(input: StatusInput): V1PodStatus {
+  const { pod, now } = input;
+  const previous = pod.status?.conditions ?? [];
+  const containerStatuses = input.containers.map(containerStatus);
+  const phase = podPhase(pod, containerStatuses);
+  const allReady = containerStatuses.length > 0 && containerStatuses.every((s) => s.ready);
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
+  const scheduled = condition('PodScheduled', true, previous, now);
+  return {
+    phase,
+    conditions: [
+      condition('PodReadyToStartContainers', input.podIp !== undefined, previous, now),
+      condition('Initialized', true, previous, now),
+      condition('Ready', allReady && !terminal, previous, now, notReadyReason),
+      condition('ContainersReady', allReady && !terminal, previous, now, notReadyReason),
+      scheduled,
+    ],
+    hostIP: input.hostIp,
+    hostIPs: [{ ip: input.hostIp }],
+    ...(input.podIp ? { podIP: input.podIp, podIPs: [{ ip: input.podIp }] } : {}),
+    startTime: asDate(pod.status?.startTime) ?? stamp(now),
+    containerStatuses,
+    qosClass: pod.status?.qosClass ?? 'BestEffort',
+  };
+}

@@ -1,0 +1,221 @@
+// @host: the reference kubelet end to end: a real apiserver process, the real Docker engine, CNI
+// plugins and iptables. A pod bound to the node runs, reports its IP and status, restarts per
+// policy with back-off, completes, and is removed on deletion; a restarted kubelet adopts what
+// runs instead of restarting it; nothing is left on the host afterwards.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import * as k8s from '@kubernetes/client-node';
+import { runCommand } from '../../../common/src/exec.ts';
+import { silentLogger } from '../../../common/src/log.ts';
+import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
+import { Kubelet } from '../src/kubelet.ts';
+import { NetworkGuard } from '../src/network/guard.ts';
+import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE } from '../src/node-network.ts';
+import { LABEL_NODE } from '../src/runtime/container-runtime.ts';
+import { fixtureImages, RUN_ID } from './support/host-node.ts';
+
+const NODE = `kl-${RUN_ID}`;
+const NODE_INDEX = 200 + (process.pid % 50); // clear of other test files' indices
+
+describe('reference kubelet end to end @host', function () {
+  this.timeout(120_000);
+  const docker = new Docker();
+  const images = fixtureImages();
+  let dir: string;
+  let cp: ControlPlane;
+  let kc: k8s.KubeConfig;
+  let core: k8s.CoreV1Api;
+  let kubelet: Kubelet;
+  const guard = new NetworkGuard({
+    config: {
+      podRange: DEFAULT_POD_RANGE,
+      serviceRange: DEFAULT_SERVICE_RANGE,
+      bridgePattern: 'kcf-+',
+      name: `K${RUN_ID}`.toUpperCase(),
+    },
+    runCommand,
+    logger: silentLogger,
+  });
+
+  const newKubelet = () =>
+    new Kubelet({
+      nodeName: NODE,
+      nodeIndex: NODE_INDEX,
+      kubeconfig: kc,
+      docker,
+      stateDir: join(dir, 'node'),
+      pauseImage: images.pause,
+      log: silentLogger,
+    });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kconform-kubelet-'));
+    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await guard.install(); // before any pod starts
+    kubelet = newKubelet();
+    await kubelet.start();
+    await core.createNamespace({ body: { metadata: { name: 'kl' } } });
+  });
+
+  after(async () => {
+    await kubelet?.destroy().catch(() => undefined);
+    await guard.remove().catch(() => undefined);
+    await cp?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const pod = (name: string, command: string, extra: Partial<k8s.V1PodSpec> = {}): k8s.V1Pod => ({
+    metadata: { name, namespace: 'kl' },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 2,
+      containers: [{ name: 'main', image: images.busybox, command: ['sh', '-c', command] }],
+      ...extra,
+    },
+  });
+
+  /** Waits on a watch of one pod until `done` holds; the error shows the last status seen. */
+  async function podUntil(
+    name: string,
+    what: string,
+    done: (p: k8s.V1Pod) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<k8s.V1Pod> {
+    const deadline = Date.now() + timeoutMs;
+    let last: k8s.V1Pod | undefined;
+    while (Date.now() < deadline) {
+      last = await core.readNamespacedPod({ name, namespace: 'kl' }).catch(() => undefined);
+      if (last && done(last)) return last;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(
+      `pod kl/${name}: ${what} not seen after ${timeoutMs} ms; last status ${JSON.stringify(last?.status)}`,
+    );
+  }
+
+  it('registers its node Ready with a pod CIDR from the pod range', async () => {
+    const node = await core.readNode({ name: NODE });
+    expect(node.spec?.podCIDR).to.equal(`10.244.${NODE_INDEX}.0/24`);
+    expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True');
+  });
+
+  it('runs a bound pod: Running and Ready, with an IP from the node range and the env it asked for', async () => {
+    const spec = pod('web', 'echo "name=$POD_NAME ip=$POD_IP"; exec sleep 3600');
+    spec.spec!.containers[0]!.env = [
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    ];
+    await core.createNamespacedPod({ namespace: 'kl', body: spec });
+    const running = await podUntil(
+      'web',
+      'Running and Ready',
+      (p) =>
+        p.status?.phase === 'Running' &&
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+    );
+    expect(running.status?.podIP).to.match(new RegExp(`^10\\.244\\.${NODE_INDEX}\\.\\d+$`));
+    const main = running.status?.containerStatuses?.[0];
+    expect(main?.state?.running).to.not.equal(undefined);
+    expect(main?.restartCount).to.equal(0);
+    expect(main?.containerID).to.match(/^docker:\/\/[0-9a-f]{64}$/);
+    // The pause container never shows in the pod's status.
+    expect(running.status?.containerStatuses?.map((c) => c.name)).to.deep.equal(['main']);
+    const id = main!.containerID!.slice('docker://'.length);
+    const logs = await docker.getContainer(id).logs({ stdout: true, stderr: true });
+    expect(logs.toString()).to.include(`name=web ip=${running.status?.podIP}`);
+  });
+
+  it('restarts a failing container (restartPolicy Always) with a growing restartCount, then backs off', async () => {
+    await core.createNamespacedPod({ namespace: 'kl', body: pod('crash', 'exit 3') });
+    const restarted = await podUntil(
+      'crash',
+      'a restart',
+      (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+    );
+    const main = restarted.status!.containerStatuses![0]!;
+    expect(main.lastState?.terminated).to.deep.include({ exitCode: 3, reason: 'Error' });
+    const backingOff = await podUntil(
+      'crash',
+      'CrashLoopBackOff',
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+    );
+    expect(backingOff.status?.containerStatuses?.[0]?.state?.waiting?.message).to.match(
+      /^back-off 10s restarting failed container=main pod=crash_kl\(/,
+    );
+    expect(backingOff.status?.phase).to.equal('Running');
+  });
+
+  it('a pod that exits 0 with restartPolicy Never is Succeeded; one that fails is Failed', async () => {
+    await core.createNamespacedPod({
+      namespace: 'kl',
+      body: pod('done', 'exit 0', { restartPolicy: 'Never' }),
+    });
+    await core.createNamespacedPod({
+      namespace: 'kl',
+      body: pod('failed', 'exit 7', { restartPolicy: 'Never' }),
+    });
+    const done = await podUntil('done', 'Succeeded', (p) => p.status?.phase === 'Succeeded');
+    expect(done.status?.containerStatuses?.[0]?.state?.terminated).to.deep.include({
+      exitCode: 0,
+      reason: 'Completed',
+    });
+    const failed = await podUntil('failed', 'Failed', (p) => p.status?.phase === 'Failed');
+    expect(failed.status?.containerStatuses?.[0]?.state?.terminated).to.deep.include({
+      exitCode: 7,
+      reason: 'Error',
+    });
+    expect(failed.status?.containerStatuses?.[0]?.restartCount).to.equal(0);
+  });
+
+  it('a restarted kubelet adopts the running pod instead of restarting it', async () => {
+    const before = await podUntil('web', 'Running', (p) => p.status?.phase === 'Running');
+    await kubelet.stop();
+    kubelet = newKubelet();
+    await kubelet.start();
+    // Give the new kubelet a full sync, then check the same container still runs.
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await core.readNamespacedPod({ name: 'web', namespace: 'kl' });
+    expect(after.status?.containerStatuses?.[0]?.containerID).to.equal(
+      before.status?.containerStatuses?.[0]?.containerID,
+    );
+    expect(after.status?.containerStatuses?.[0]?.restartCount).to.equal(0);
+    expect(after.status?.podIP).to.equal(before.status?.podIP);
+  });
+
+  it('deleting a pod stops it within its grace period and removes it from the apiserver and the engine', async () => {
+    const running = await podUntil('web', 'Running', (p) => p.status?.phase === 'Running');
+    const id = running.status!.containerStatuses![0]!.containerID!.slice('docker://'.length);
+    await core.deleteNamespacedPod({ name: 'web', namespace: 'kl' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const gone = await core.readNamespacedPod({ name: 'web', namespace: 'kl' }).then(
+        () => false,
+        (err: unknown) => (err as { code?: number }).code === 404,
+      );
+      if (gone) break;
+      if (Date.now() > deadline) throw new Error('pod kl/web still there 30 s after deletion');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const left = await docker.listContainers({ all: true, filters: { id: [id] } });
+    expect(left).to.deep.equal([]);
+  });
+
+  it('leaves nothing of its node behind when destroyed', async () => {
+    for (const name of ['crash', 'done', 'failed']) {
+      await core.deleteNamespacedPod({ name, namespace: 'kl', gracePeriodSeconds: 0 }).catch(() => undefined);
+    }
+    await kubelet.destroy();
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NODE}=${NODE}`] },
+    });
+    expect(containers).to.deep.equal([]);
+    expect(await kubelet.network.bridgeExists()).to.equal(false);
+  });
+});
