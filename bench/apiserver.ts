@@ -2,6 +2,7 @@
 // list of 1,000 objects, and watch fan-out (1,000 watchers, the delay until each sees an event).
 // The apiserver runs as its own process; bounded counts, loopback only; the etcd backend uses a
 // throwaway etcd process.
+import { tsxArgs } from '../common/src/tsx.ts';
 import { Agent, request as httpRequest, get as httpGet, type ClientRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -83,7 +84,7 @@ const expectStatus = (want: number) => (r: { status: number; text: string }) => 
 /** Starts the apiserver as its own process (as it runs in a cluster), so the load generator here
  * and the server do not share one event loop. Resolves with its URL and a stop function. */
 async function startApiserverProcess(args: string[]): Promise<{ base: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', APISERVER_MAIN, ...args], {
+  const child = spawn(process.execPath, [...tsxArgs(APISERVER_MAIN), ...args], {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, KCONFORM_LOG: 'warn' },
   });

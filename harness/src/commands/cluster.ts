@@ -1,9 +1,40 @@
-// The verbs that drive a reference cluster and the suite. Their arguments are final, so scripts
-// can be written against them now; their machinery (the reference apiserver, kubelet and the
-// suite runner) is not built yet, and until it is they say so instead of pretending.
+// The verbs that drive a reference cluster and the suite. `up` and `down` run the reference
+// cluster (reference/cluster); `run` needs the suite runner, which is not built yet, and until it
+// is it says so instead of pretending.
 import { KconformError } from '../../../common/src/errors.ts';
 import { nonEmpty, oneOf, positiveInt, regex } from '../args.ts';
-import type { Command } from './command.ts';
+import { resolve } from 'node:path';
+import Docker from 'dockerode';
+import { runCommand } from '../../../common/src/exec.ts';
+import { clusterDown, clusterUp } from '../../../reference/cluster/src/cluster.ts';
+import { hostChecks } from '../host/checks.ts';
+import { formatReport, runDoctor } from '../host/doctor.ts';
+import type { Command, CommandIO } from './command.ts';
+
+/** The set-up `up` needs, done when missing (same checks and fixes as `kconform doctor --fix`). */
+async function prepareHost(io: CommandIO): Promise<void> {
+  const checks = hostChecks({
+    run: runCommand,
+    docker: new Docker(),
+    log: io.log.child({ component: 'doctor' }),
+    uid: process.getuid?.() ?? -1,
+    nodeVersion: process.version,
+  });
+  const outcome = await runDoctor(checks, { fix: true });
+  for (const report of outcome.reports) if (report.status !== 'ok') io.out(formatReport(report));
+  if (!outcome.ready) {
+    throw new KconformError(
+      'HOST_NOT_READY',
+      {
+        missing: outcome.reports
+          .filter((r) => r.status !== 'ok' && r.status !== 'fixed')
+          .map((r) => r.name)
+          .join(', '),
+      },
+      { hint: 'kconform doctor' },
+    );
+  }
+}
 
 const STATE_DIR = {
   type: 'string',
@@ -43,14 +74,38 @@ export const upCommand: Command = {
     },
     'state-dir': STATE_DIR,
   },
-  run: async () => notYet('up', 'the reference apiserver and kubelet are not built yet'),
+  async run(options, io) {
+    await prepareHost(io);
+    const kubeconfig = await clusterUp({
+      stateDir: resolve(io.cwd, String(options['state-dir'])),
+      nodes: Number(options.nodes),
+      store: options.store as 'embedded' | 'etcd',
+      log: io.log.child({ component: 'cluster' }),
+      progress: io.out,
+    });
+    io.out(kubeconfig); // the last line, for scripts: KUBECONFIG=$(kconform up | tail -1)
+    return 0;
+  },
 };
 
 export const downCommand: Command = {
   name: 'down',
   summary: 'Stop the reference cluster started by `kconform up` and leave the host as it found it.',
   options: { 'state-dir': STATE_DIR },
-  run: async () => notYet('down', 'there is no reference cluster to stop yet'),
+  async run(options, io) {
+    const stateDir = resolve(io.cwd, String(options['state-dir']));
+    const stopped = await clusterDown({
+      stateDir,
+      log: io.log.child({ component: 'cluster' }),
+      progress: io.out,
+    });
+    io.out(
+      stopped
+        ? `cluster in ${stateDir} stopped and removed`
+        : `no cluster running from ${stateDir}: nothing to do`,
+    );
+    return 0;
+  },
 };
 
 export const runCommandVerb: Command = {

@@ -20,6 +20,12 @@ export interface ResourceInfo extends GroupVersion {
   categories: string[];
   /** Whether PUT may create an object that does not exist (upstream's AllowCreateOnUpdate). */
   createOnUpdate: boolean;
+  /**
+   * The resource whose storage this one shares, when upstream keeps its objects with another's
+   * and converts them on every read and write (../registry/conversion.ts): events.k8s.io Events
+   * are core Events in storage. Absent: stored under its own name.
+   */
+  storedAs?: { group: string; resource: string };
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -109,7 +115,15 @@ export const RESOURCES: readonly ResourceInfo[] = [
   ...gv('storage.k8s.io', 'v1', [
     { resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] },
   ]),
-  ...gv('events.k8s.io', 'v1', [{ resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'] }]),
+  ...gv('events.k8s.io', 'v1', [
+    {
+      resource: 'events',
+      kind: 'Event',
+      namespaced: true,
+      shortNames: ['ev'],
+      storedAs: { group: '', resource: 'events' },
+    },
+  ]),
 ];
 
 export const apiVersionOf = (gvr: GroupVersion): string =>
@@ -128,15 +142,15 @@ export function findResource(group: string, version: string, resource: string): 
 
 /**
  * Storage key of an object, as upstream lays out etcd: `/registry/<resource>/<ns>/<name>` for
- * the core group, `/registry/<group>/<resource>/…` for the others. (Upstream stores
- * events.k8s.io Events with the core ones and converts; here they are kept apart.)
+ * the core group, `/registry/<group>/<resource>/…` for the others; a resource stored as another
+ * (`storedAs`) uses that one's keys, so both APIs read and write the same objects.
  */
 export function storageKey(info: ResourceInfo, namespace: string | undefined, name: string): string {
   return storagePrefix(info, namespace) + name;
 }
 
 export function storagePrefix(info: ResourceInfo, namespace?: string): string {
-  const base =
-    info.group === '' ? `/registry/${info.resource}/` : `/registry/${info.group}/${info.resource}/`;
+  const { group, resource } = info.storedAs ?? info;
+  const base = group === '' ? `/registry/${resource}/` : `/registry/${group}/${resource}/`;
   return info.namespaced && namespace ? `${base}${namespace}/` : base;
 }

@@ -227,6 +227,33 @@ export function storeBehaviour(target: StoreBehaviourTarget): void {
       expect(paged.kvs.map((kv) => kv.value)).to.deep.equal(['b1']);
     });
 
+    it('counts the keys in range past the limit when asked, at the revision read', async () => {
+      const store = await open();
+      const r1 = await write(store, put('/n/a', 'a'), put('/n/b', 'b'), put('/n/c', 'c'), put('/nz', 'x'));
+      await write(store, put('/n/d', 'd'), del('/n/a'), put('/n/e', 'e'));
+      const counted = async (request: { startAfter?: string; limit?: number; revision?: number }) => {
+        const result = await store.range({ prefix: '/n/', count: true, ...request });
+        return { keys: result.kvs.map((kv) => kv.key), more: result.more, count: result.count };
+      };
+      expect(await counted({ limit: 2 })).to.deep.equal({ keys: ['/n/b', '/n/c'], more: true, count: 4 });
+      expect(await counted({ startAfter: '/n/c', limit: 1 })).to.deep.equal({
+        keys: ['/n/d'],
+        more: true,
+        count: 2,
+      });
+      expect(await counted({ startAfter: '/n/d' })).to.deep.equal({ keys: ['/n/e'], more: false, count: 1 });
+      // At the older revision /n/a still exists and /n/d, /n/e do not yet.
+      expect(await counted({ limit: 1, revision: r1 })).to.deep.equal({
+        keys: ['/n/a'],
+        more: true,
+        count: 3,
+      });
+      // Without `count` the result carries none (the contract's older callers are unchanged).
+      expect((await store.range({ prefix: '/n/', limit: 1 })).count).to.equal(undefined);
+      const bad = await rejectionOf(store.range({ prefix: '/n/', count: 'yes' as never }));
+      expect(bad).to.be.instanceOf(InvalidStoreRequestError);
+    });
+
     it('refuses a revision it has not reached with FutureRevisionError', async () => {
       const store = await open();
       const current = await write(store, put('/f', '1'));

@@ -1,6 +1,7 @@
 // Starts the reference control plane's apiserver as a child process with its own certificates,
 // token file and kubeconfig in a state directory. `kconform up` builds on it; tests that need a
 // real, separate apiserver process (the conformance suite's own tests) use it directly.
+import { tsxArgs } from '../../../common/src/tsx.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,9 +43,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   writeFileSync(tokenFile, `${token},kconform-admin,kconform-admin,"system:masters"\n`, { mode: 0o600 });
 
   const args = [
-    '--import',
-    'tsx',
-    APISERVER_MAIN,
+    ...tsxArgs(APISERVER_MAIN),
     '--data-dir',
     stateDir,
     '--store',

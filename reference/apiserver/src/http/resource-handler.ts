@@ -18,7 +18,7 @@ import type { RequestInfo } from './request-info.ts';
 import { handleScale } from './scale.ts';
 import { toTable, wantsTable } from './table.ts';
 import type { SchemaIndex } from '../openapi/schema-model.ts';
-import { checkUnknownFields, parseFieldValidation } from './field-validation.ts';
+import { checkFields, parseFieldValidation, type FieldCheckOptions } from './field-validation.ts';
 
 /** Applies a patch document of one media type to the current object; throws ApiError when it cannot. */
 export type Patcher = (patchType: string, info: ResourceInfo, current: ApiObject, patch: Buffer) => ApiObject;
@@ -52,9 +52,9 @@ export async function handleResource(
   const method = req.method ?? 'GET';
   const dryRun = query.getAll('dryRun').includes('All');
   const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
-  const checkFields = (obj: unknown, asPatch = false): void => {
-    if (ctx.schemas) checkUnknownFields(ctx.schemas, info, obj, fieldValidation, res, asPatch);
-  };
+  // fieldValidation's checks, and unknown fields dropped; without schemas objects pass as given.
+  const checked = (obj: ApiObject, options: FieldCheckOptions = {}): ApiObject =>
+    ctx.schemas ? checkFields(ctx.schemas, info, obj, fieldValidation, res, options) : obj;
   if (query.getAll('dryRun').some((v) => v !== 'All')) {
     throw badRequest(
       `dryRun: Unsupported value: "${query.getAll('dryRun').find((v) => v !== 'All')}": supported values: "All"`,
@@ -104,6 +104,7 @@ export async function handleResource(
       const list = await registry.list(info, namespace, listOptions(query));
       const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
       if (list.continue) metadata.continue = list.continue;
+      if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
       if (table) return reply(200, toTable(info, list.items, metadata));
       return reply(200, {
         kind: `${info.kind}List`,
@@ -114,20 +115,20 @@ export async function handleResource(
     }
     case 'POST': {
       if (name && request.subresource === 'binding')
-        return reply(201, await bind(ctx, info, namespace, name, await objectBody(req), dryRun));
+        return reply(201, await bind(ctx, info, namespace, name, (await objectBody(req)).object, dryRun));
       if (name && request.subresource === 'eviction') {
         await registry.delete(info, namespace, name, { dryRun });
         return reply(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
       }
       if (name) throw methodNotSupported(info, 'create');
-      const body = checkKind(info, await objectBody(req));
-      checkFields(body);
+      const { object, json } = await objectBody(req);
+      const body = checked(checkKind(info, object), json !== undefined ? { json } : {});
       return reply(201, await registry.create(info, namespace, body, { dryRun }));
     }
     case 'PUT': {
       if (!name) throw methodNotSupported(info, 'update');
-      const body = checkKind(info, await objectBody(req));
-      checkFields(body);
+      const { object: sent, json } = await objectBody(req);
+      const body = checked(checkKind(info, sent), json !== undefined ? { json } : {});
       const { object, created } = await registry.update(info, namespace, name, body, {
         dryRun,
         ...(request.subresource ? { subresource: request.subresource } : {}),
@@ -144,11 +145,7 @@ export async function handleResource(
         info,
         namespace,
         name,
-        (current) => {
-          const patched = ctx.patcher(type, info, current, patch);
-          checkFields(patched, true);
-          return patched;
-        },
+        (current) => checked(ctx.patcher(type, info, current, patch), { asPatch: true }),
         {
           dryRun,
           ...(request.subresource ? { subresource: request.subresource } : {}),
@@ -210,8 +207,10 @@ function listOptions(query: URLSearchParams) {
   return opts;
 }
 
-async function objectBody(req: IncomingMessage): Promise<ApiObject> {
-  const decoded = decodeObject(req, await readBody(req));
+/** A create/update body, with its text when it came as JSON (for the repeated-field check). */
+async function objectBody(req: IncomingMessage): Promise<{ object: ApiObject; json?: string }> {
+  const raw = await readBody(req);
+  const decoded = decodeObject(req, raw);
   if (!isObject(decoded))
     throw badRequest('the object provided is unrecognized: the body is not a JSON object');
   if (decoded.metadata === undefined || decoded.metadata === null) decoded.metadata = {};
@@ -220,7 +219,9 @@ async function objectBody(req: IncomingMessage): Promise<ApiObject> {
       `json: cannot unmarshal ${jsonType(decoded.metadata)} into Go struct field .metadata of type v1.ObjectMeta`,
     );
   }
-  return decoded as ApiObject;
+  const type = mediaType(req);
+  const json = type === 'application/json' || type === '' ? raw.toString('utf8') : undefined;
+  return { object: decoded as ApiObject, ...(json !== undefined ? { json } : {}) };
 }
 
 function jsonType(value: unknown): string {

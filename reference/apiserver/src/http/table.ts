@@ -2,6 +2,7 @@
 // application/json;as=Table;v=v1;g=meta.k8s.io), with the columns upstream's printers give each
 // resource (pkg/printers/internalversion/printers.go). Columns of priority 1 show with -o wide.
 import type { IncomingMessage } from 'node:http';
+import { toStorage } from '../registry/conversion.ts';
 import type { ApiObject } from '../registry/objects.ts';
 import type { ResourceInfo } from '../resources.ts';
 
@@ -278,9 +279,13 @@ export function toTable(info: ResourceInfo, objects: ApiObject[], listMeta: Obj 
       description: c.description,
       priority: c.priority ?? 0,
     })),
-    rows: objects.map((o) => ({
-      cells: columns.map((c) => c.cell(o, now)),
-      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
-    })),
+    rows: objects.map((o) => {
+      // Upstream prints the internal object: a resource stored as another prints in that form.
+      const printed = toStorage(info, o);
+      return {
+        cells: columns.map((c) => c.cell(printed, now)),
+        object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+      };
+    }),
   };
 }

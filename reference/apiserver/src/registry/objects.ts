@@ -1,7 +1,9 @@
 // How API objects sit in the store: JSON without a resourceVersion (the store's modRevision is
-// the resourceVersion), and helpers over the metadata every object carries.
+// the resourceVersion), in the stored form of their resource (conversion.ts), and helpers over
+// the metadata every object carries.
 import type { KeyValue } from '../store/store.ts';
 import { apiVersionOf, type ResourceInfo } from '../resources.ts';
+import { fromStorage, toStorage } from './conversion.ts';
 
 export type ApiObject = Record<string, unknown> & { metadata: ObjectMeta };
 
@@ -22,19 +24,26 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-/** Decodes a stored value into an object stamped with its kind, apiVersion and resourceVersion. */
+/**
+ * Decodes a stored value into the form `info` serves (converted when the resource is stored as
+ * another), stamped with its kind, apiVersion and resourceVersion.
+ */
 export function decode(info: ResourceInfo, kv: KeyValue): ApiObject {
-  const obj = JSON.parse(kv.value) as ApiObject;
+  const obj = fromStorage(info, JSON.parse(kv.value) as ApiObject);
   obj.kind = info.kind;
   obj.apiVersion = apiVersionOf(info);
   obj.metadata = { ...obj.metadata, resourceVersion: String(kv.modRevision) };
   return obj;
 }
 
-/** Encodes an object for the store: the resourceVersion is never stored, it is the revision. */
-export function encode(obj: ApiObject): string {
-  const { resourceVersion: _rv, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
+/**
+ * Encodes an object of `info` for the store, in its stored form: the resourceVersion is never
+ * stored, it is the revision.
+ */
+export function encode(info: ResourceInfo, obj: ApiObject): string {
+  const stored = toStorage(info, obj);
+  const { resourceVersion: _rv, ...metadata } = stored.metadata;
+  return JSON.stringify({ ...stored, metadata });
 }
 
 export const deepCopy = <T>(value: T): T => structuredClone(value);

@@ -136,6 +136,10 @@ export class Registry {
     let more = false;
     let lastKey: string | undefined;
     let readAt: number | undefined = revision;
+    // upstream's etcd3 store tells how many objects are left only for an unfiltered paged list:
+    // with a selector the count of keys in range would overstate what is left to match.
+    const unfiltered = selection.label.empty && selection.field.empty;
+    let inRange: number | undefined;
     // Keep reading pages until `limit` objects matched: selectors filter after the read.
     for (;;) {
       const page = await this.rangeOrExpire(
@@ -143,8 +147,10 @@ export class Registry {
         startAfter,
         limit ? Math.max(limit - items.length, 1) : 0,
         readAt,
+        Boolean(limit) && unfiltered,
       );
       readAt = page.revision;
+      inRange ??= page.count;
       for (const kv of page.kvs) {
         lastKey = kv.key;
         const obj = decode(info, kv);
@@ -160,8 +166,11 @@ export class Registry {
       startAfter = page.kvs.at(-1)?.key;
     }
     const result: ListResult = { items, resourceVersion: String(readAt) };
-    if (more && lastKey !== undefined)
+    if (more && lastKey !== undefined) {
       result.continue = encodeContinue({ revision: readAt!, startAfter: lastKey }, prefix);
+      // Unfiltered, the first read returned exactly the items (a store that cannot count: none).
+      if (unfiltered && inRange !== undefined) result.remainingItemCount = inRange - items.length;
+    }
     return result;
   }
 
@@ -170,6 +179,7 @@ export class Registry {
     startAfter: string | undefined,
     limit: number,
     revision: number | undefined,
+    count = false,
   ) {
     try {
       return await this.store.range({
@@ -177,6 +187,7 @@ export class Registry {
         ...(startAfter !== undefined ? { startAfter } : {}),
         ...(limit ? { limit } : {}),
         ...(revision !== undefined ? { revision } : {}),
+        ...(count ? { count } : {}),
       });
     } catch (err) {
       if (err instanceof CompactedError) {
@@ -229,7 +240,7 @@ export class Registry {
     if (options.dryRun) return { ...obj, kind: info.kind };
     const result = await this.store.txn({
       compare: [{ key, modRevision: 0 }, ...claims.map((claim) => ({ key: claim, modRevision: 0 }))],
-      success: [{ type: 'put', key, value: encode(obj) }, ...ServiceAllocator.claimOps(claims, key)],
+      success: [{ type: 'put', key, value: encode(info, obj) }, ...ServiceAllocator.claimOps(claims, key)],
     });
     if (!result.succeeded) {
       if (result.current[0]) throw alreadyExists(info, meta.name!);
@@ -237,7 +248,7 @@ export class Registry {
     }
     return decode(info, {
       key,
-      value: encode(obj),
+      value: encode(info, obj),
       createRevision: result.revision,
       modRevision: result.revision,
       version: 1,
@@ -339,7 +350,7 @@ export class Registry {
               key: claim,
             })),
           ]
-        : [{ type: 'put', key: kv.key, value: encode(next) }],
+        : [{ type: 'put', key: kv.key, value: encode(info, next) }],
     });
     if (!result.succeeded) throw conflict(info, name, OBJECT_MODIFIED);
     return { ...next, metadata: { ...next.metadata, resourceVersion: String(result.revision) } };
@@ -436,7 +447,7 @@ export class Registry {
     if (options.dryRun) return { object: next, deleted: false };
     const result = await this.store.txn({
       compare: [{ key, modRevision: kv.modRevision }],
-      success: [{ type: 'put', key, value: encode(next) }],
+      success: [{ type: 'put', key, value: encode(info, next) }],
     });
     if (!result.succeeded) throw conflict(info, name, OBJECT_MODIFIED);
     return {

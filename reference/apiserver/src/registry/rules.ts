@@ -1,8 +1,10 @@
-// The object rules the registry applies on every write: upstream's v1 defaults, the decode check
+// The object rules the registry applies on every write: upstream's v1 defaults (and the one
+// conversion to the internal form that changes what is stored), the decode check
 // (wrong JSON types are a 400, as upstream's decoder answers), and validation with upstream's
 // messages (a 422 Invalid with the field paths). The rules themselves live in ../validation.
 import { statusError, type ApiError, type Status } from '../api-error.ts';
 import type { ResourceInfo } from '../resources.ts';
+import { mergeStringData } from '../validation/config-data.ts';
 import { applyDefaults } from '../validation/defaults.ts';
 import { validateDecoded, VALIDATED_KINDS } from '../validation/core-v1.ts';
 import { invalidStatus, type FieldError } from '../validation/field-error.ts';
@@ -20,7 +22,11 @@ export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
   return {
     applyDefaults(info: ResourceInfo, obj: ApiObject): ApiObject {
       // Only the core group has upstream defaulters here; others are stored as given.
-      return (info.group === '' ? applyDefaults(info.kind, obj) : structuredClone(obj)) as ApiObject;
+      if (info.group !== '') return structuredClone(obj);
+      const defaulted = applyDefaults(info.kind, obj);
+      // Upstream defaults the v1 object and then converts it to the internal form, which is what
+      // it stores; the one conversion that changes the stored object is Secret's stringData.
+      return (info.kind === 'Secret' ? mergeStringData(defaulted) : defaulted) as ApiObject;
     },
     validate(info: ResourceInfo, obj: ApiObject, old?: ApiObject): ApiError | undefined {
       if (info.group === '' && VALIDATED_KINDS.includes(info.kind)) {

@@ -4,7 +4,8 @@
 // are etcd's own and so are shared between them. Mapping:
 // - txn: compare modRevision N as etcd's mod_revision == N; modRevision 0 ("absent") as
 //   create_revision == 0. Success ops carry prev_kv; the failure branch reads each compared key.
-// - range: [prefix, prefix end) or [startAfter + "\0", prefix end), with limit and revision.
+// - range: [prefix, prefix end) or [startAfter + "\0", prefix end), with limit and revision;
+//   etcd's count of the keys in range answers `count`.
 // - watch: see etcd-watch.ts. compact: physical, so reads before it fail once it returns.
 // etcd's "required revision has been compacted" / "is a future revision" become CompactedError /
 // FutureRevisionError. etcd has no call for its compaction point: compactedRevision() finds the
@@ -119,6 +120,8 @@ export class EtcdStore implements Store {
         kvs: response.kvs.map((kv) => this.toKv(kv)),
         more: response.more,
         revision: revision || Number(response.header.revision),
+        // etcd counts every key in range with each read, whatever the limit.
+        ...(request.count ? { count: Number(response.count) } : {}),
       };
     } catch (err) {
       throw await this.mapRevisionError(err, revision);

@@ -136,18 +136,22 @@ export class MvccIndex {
     const limit = request.limit ?? 0;
     const kvs: KeyValue[] = [];
     let more = false;
+    let count = 0;
     for (let i = lowerBound(this.sortedKeys, rangeStart(request.prefix, request.startAfter)); ; i++) {
       const key = this.sortedKeys[i];
       if (key === undefined || !key.startsWith(request.prefix)) break;
       const kv = this.valueAt(key, at);
       if (!kv) continue;
+      count++;
       if (limit > 0 && kvs.length === limit) {
         more = true;
+        // Counting goes on to the end of the range; a plain read can stop here.
+        if (request.count) continue;
         break;
       }
       kvs.push(kv);
     }
-    return { kvs, more, revision: at };
+    return { kvs, more, revision: at, ...(request.count ? { count } : {}) };
   }
 
   /** Throws unless a read at `revision` can be served (it is compacted, or not reached yet). */

@@ -52,6 +52,8 @@ export function checkRangeRequest(request: RangeRequest): void {
   if (request.startAfter !== undefined) checkString('range startAfter', request.startAfter);
   if (request.limit !== undefined) checkRevision('range limit', request.limit);
   if (request.revision !== undefined) checkRevision('range revision', request.revision);
+  if (request.count !== undefined && typeof request.count !== 'boolean')
+    throw new InvalidStoreRequestError(`range count must be a boolean, got ${typeof request.count}`);
 }
 
 export function checkWatchRequest(request: WatchRequest): void {

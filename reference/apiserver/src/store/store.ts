@@ -51,6 +51,11 @@ export interface RangeRequest {
   limit?: number;
   /** Read as of this revision (must not be compacted); absent: the current revision. */
   revision?: number;
+  /**
+   * Also count the keys in range (from `startAfter`, ignoring `limit`) into `RangeResult.count`:
+   * what a paged list needs for `remainingItemCount`, as etcd's range answers with its count.
+   */
+  count?: boolean;
 }
 
 export interface RangeResult {
@@ -59,6 +64,8 @@ export interface RangeResult {
   more: boolean;
   /** The revision the read was served at. */
   revision: number;
+  /** Every key in range, returned or not; set when the request asked for `count`. */
+  count?: number;
 }
 
 export interface WatchEvent {

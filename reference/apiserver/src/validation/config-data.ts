@@ -140,13 +140,20 @@ export function validateSecretUpdate(raw: unknown, oldRaw: unknown): FieldError[
   return [...errs, ...validateSecret(raw)];
 }
 
-/** Secret stringData is merged into data before validation, as the secret strategy does. Pure. */
+/**
+ * Secret stringData written into data, as upstream's v1 → internal conversion does on every
+ * create, update and patch: each key is base64-encoded into data, overwriting a data key of the
+ * same name, and stringData itself is never stored. Pure. A stringData or data of the wrong JSON
+ * type is left as it is for the decode check to refuse (upstream's decoder answers first).
+ */
 export function mergeStringData(raw: unknown): unknown {
-  if (!isObj(raw) || !isSet(raw.stringData)) return raw;
-  const out: Obj = { ...raw, data: { ...obj(raw.data) } };
-  const data = out.data as Obj;
-  for (const [k, v] of Object.entries(obj(raw.stringData)))
-    data[k] = Buffer.from(str(v), 'utf8').toString('base64');
-  delete out.stringData;
-  return out;
+  if (!isObj(raw) || !('stringData' in raw)) return raw;
+  const { stringData, ...out } = raw;
+  if (!isSet(stringData)) return out;
+  if (!isObj(stringData) || Object.values(stringData).some((v) => typeof v !== 'string')) return raw;
+  if (isSet(raw.data) && !isObj(raw.data)) return raw;
+  if (Object.keys(stringData).length === 0) return out;
+  const data: Obj = { ...obj(raw.data) };
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(str(v), 'utf8').toString('base64');
+  return { ...out, data };
 }

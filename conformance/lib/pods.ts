@@ -1,0 +1,66 @@
+// Pods that no kubelet ever runs, for API-level tests of pods: either bound to a node that does not
+// exist, or held back from every scheduler by a node selector no node matches. Their image is never
+// pulled. They pass upstream's admission: they name a service account the test created (upstream's
+// ServiceAccount admission refuses pods whose account does not exist yet) and they satisfy the
+// "restricted" Pod Security Standard.
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { Cluster } from './cluster.ts';
+import { randomSuffix } from './namespace.ts';
+
+export const INERT_SERVICE_ACCOUNT = 'kconform-inert';
+export const INERT_IMAGE = 'kconform.invalid/never-pulled:1';
+/** A node selector no node carries, so a pod without nodeName stays unscheduled on any cluster. */
+export const UNSCHEDULABLE_SELECTOR = { 'conformance.kconform.io/no-such-node': 'true' };
+
+/** Creates the service account inert pods name; call it from the test file's `before`. */
+export async function createInertServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
+  await cluster.core.createNamespacedServiceAccount({
+    namespace,
+    body: { metadata: { name: INERT_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
+  });
+}
+
+/** A node name no cluster has: `kconform-absent-node-<random>`. */
+export function absentNodeName(): string {
+  return `kconform-absent-node-${randomSuffix()}`;
+}
+
+export interface InertPodOptions {
+  /** Bind to this node (use `absentNodeName()`); without it the pod stays unscheduled. */
+  nodeName?: string;
+  labels?: Record<string, string>;
+  terminationGracePeriodSeconds?: number;
+  /** Container names; each gets INERT_IMAGE. Default: one container named `main`. */
+  containers?: string[];
+}
+
+export function inertContainer(name: string, image = INERT_IMAGE): V1Container {
+  return {
+    name,
+    image,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 65534,
+    },
+  };
+}
+
+export function inertPod(name: string, options: InertPodOptions = {}): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, ...(options.labels ? { labels: options.labels } : {}) },
+    spec: {
+      ...(options.nodeName ? { nodeName: options.nodeName } : { nodeSelector: UNSCHEDULABLE_SELECTOR }),
+      serviceAccountName: INERT_SERVICE_ACCOUNT,
+      automountServiceAccountToken: false,
+      ...(options.terminationGracePeriodSeconds === undefined
+        ? {}
+        : { terminationGracePeriodSeconds: options.terminationGracePeriodSeconds }),
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: (options.containers ?? ['main']).map((container) => inertContainer(container)),
+    },
+  };
+}
