@@ -1,14 +1,20 @@
 // One apiserver instance: the request handler served over HTTPS (or plain HTTP for in-process
 // tests) on a loopback address. The store, rules and authenticator are handed in, so the same
 // server runs over the embedded store or etcd.
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  ServerResponse,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../../../common/src/log.ts';
 import type { Authenticator } from './http/authn.ts';
 import { createHandler } from './http/handler.ts';
 import { OpenApiDocuments } from './openapi/openapi.ts';
+import { PodProxy } from './http/pod-proxy.ts';
 import { AuditLog } from './http/audit.ts';
 import type { Patcher, ResourceHandlerContext } from './http/resource-handler.ts';
 import { Registry } from './registry/registry.ts';
@@ -30,6 +36,11 @@ export interface ApiServerConfig {
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   authenticate?: Authenticator;
   podProxy?: ResourceHandlerContext['podProxy'];
+  /**
+   * How to reach the kubelet API (CA of its serving certificates, bearer token): pods/log and
+   * pods/exec are proxied there. Ignored when `podProxy` is given.
+   */
+  kubeletClient?: { ca: string | Buffer; token: string };
   /**
    * How often history is compacted, as upstream's apiserver does (--etcd-compaction-interval,
    * 5 minutes): each pass compacts up to the revision seen on the previous pass. 0 turns it off.
@@ -62,6 +73,16 @@ export class ApiServer {
     this.registry = new Registry({ store: config.store, rules: config.rules, services: this.services });
     this.openapi = new OpenApiDocuments();
     this.audit = config.auditLogPath ? new AuditLog(config.auditLogPath) : undefined;
+    const podProxy =
+      config.podProxy ??
+      (config.kubeletClient
+        ? new PodProxy({
+            registry: this.registry,
+            kubeletCa: config.kubeletClient.ca,
+            kubeletToken: config.kubeletClient.token,
+            log: config.log,
+          }).handle
+        : undefined);
     const handler = createHandler({
       ...(this.audit ? { audit: this.audit } : {}),
       schemas: this.openapi.index,
@@ -70,7 +91,7 @@ export class ApiServer {
       patcher: config.patcher,
       log: config.log,
       ...(config.authenticate ? { authenticate: config.authenticate } : {}),
-      ...(config.podProxy ? { podProxy: config.podProxy } : {}),
+      ...(podProxy ? { podProxy } : {}),
       ready: async () => {
         try {
           await config.store.currentRevision();
@@ -92,6 +113,15 @@ export class ApiServer {
           handler,
         )
       : createHttpServer(handler);
+    // Upgrade requests (pods/exec over WebSocket) go through the same handler, with a response
+    // on the raw socket: errors leave as Status objects; the pod proxy takes the socket over.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (head.length) socket.unshift(head);
+      const res = new ServerResponse(req);
+      res.assignSocket(socket);
+      res.on('finish', () => socket.end());
+      handler(req, res);
+    });
     // Watches are long-lived: no request timeout, but keep idle sockets from piling up.
     this.server.requestTimeout = 0;
     this.server.keepAliveTimeout = 65_000;

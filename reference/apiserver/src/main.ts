@@ -3,6 +3,7 @@
 // [--bind-address 127.0.0.1] [--tls-cert-file F --tls-private-key-file F] [--token-auth-file F]
 // [--audit-log-path F] [--service-cluster-ip-range CIDR]`. Flags are named as kube-apiserver's.
 // Prints `listening on URL` on stdout once it serves; SIGTERM/SIGINT stop it cleanly.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { createLogger, levelFromEnv } from '../../../common/src/log.ts';
@@ -27,6 +28,8 @@ const FLAGS = {
   'token-auth-file': { type: 'string' },
   'audit-log-path': { type: 'string' },
   'service-cluster-ip-range': { type: 'string', default: DEFAULT_SERVICE_NETWORK.serviceCidr },
+  'kubelet-certificate-authority': { type: 'string' },
+  'kubelet-token-file': { type: 'string' },
 } as const;
 
 function fail(message: string): never {
@@ -63,6 +66,11 @@ async function main(): Promise<void> {
   if (!tls && (values['tls-cert-file'] || values['tls-private-key-file'])) {
     fail('--tls-cert-file and --tls-private-key-file go together');
   }
+  const kubeletCa = values['kubelet-certificate-authority'];
+  const kubeletTokenFile = values['kubelet-token-file'];
+  if (Boolean(kubeletCa) !== Boolean(kubeletTokenFile)) {
+    fail('--kubelet-certificate-authority and --kubelet-token-file go together');
+  }
   const port = Number(values['secure-port']);
   const server = new ApiServer({
     store,
@@ -75,6 +83,14 @@ async function main(): Promise<void> {
     ...(tls ? { tls } : {}),
     ...(values['token-auth-file'] ? { authenticate: tokenFileAuthenticator(values['token-auth-file']) } : {}),
     ...(values['audit-log-path'] ? { auditLogPath: values['audit-log-path'] } : {}),
+    ...(kubeletCa && kubeletTokenFile
+      ? {
+          kubeletClient: {
+            ca: readFileSync(kubeletCa),
+            token: readFileSync(kubeletTokenFile, 'utf8').trim(),
+          },
+        }
+      : {}),
   });
   const url = await server.start();
   process.stdout.write(`listening on ${url}\n`);

@@ -96,6 +96,9 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
     const token = randomBytes(24).toString('hex');
     const tokenFile = join(stateDir, 'tokens.csv');
     writeFileSync(tokenFile, `${token},kconform-admin,kconform-admin,"system:masters"\n`, { mode: 0o600 });
+    // What the apiserver presents to the kubelets' API (logs, exec).
+    const kubeletTokenFile = join(stateDir, 'kubelet-api-token');
+    writeFileSync(kubeletTokenFile, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
 
     const storeArgs: string[] = [];
     if (options.store === 'etcd') {
@@ -142,6 +145,10 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
           tokenFile,
           '--audit-log-path',
           join(stateDir, 'audit.log'),
+          '--kubelet-certificate-authority',
+          pki.ca.cert,
+          '--kubelet-token-file',
+          kubeletTokenFile,
           ...storeArgs,
         ],
         join(stateDir, 'apiserver.log'),
@@ -179,6 +186,7 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
 
     for (let i = 1; i <= options.nodes; i++) {
       const name = nodeName(i);
+      const kubeletServing = await pki.serving(`kubelet-${name}`, ['127.0.0.1'], [name, 'localhost']);
       const pid = startDetached(
         process.execPath,
         [
@@ -193,6 +201,12 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
           join(stateDir, 'nodes', name),
           '--pod-infra-container-image',
           pause,
+          '--tls-cert-file',
+          kubeletServing.cert,
+          '--tls-private-key-file',
+          kubeletServing.key,
+          '--authentication-token-file',
+          kubeletTokenFile,
           '--cleanup-on-exit',
         ],
         join(stateDir, `kubelet-${name}.log`),

@@ -10,7 +10,9 @@ import { runCommand, type RunCommand } from '../../../common/src/exec.ts';
 import { PodSandboxManager } from './network/pod-sandbox.ts';
 import { NodeNetwork } from './node-network.ts';
 import { cleanUpNode } from './node-cleanup.ts';
+import { KubeletServer } from './api/kubelet-server.ts';
 import { LeaseRenewer } from './node/lease.ts';
+import type { NodeIdentity } from './node/node-object.ts';
 import { NodeStatusReporter, readHostFacts } from './node/node-status.ts';
 import { Backoff } from './pods/backoff.ts';
 import { PodSyncer } from './pods/pod-syncer.ts';
@@ -34,6 +36,14 @@ export interface KubeletConfig {
   resyncIntervalMs?: number;
   leaseRenewIntervalMs?: number;
   runCommand?: RunCommand;
+  /** Serve the kubelet API (logs, exec) over HTTPS on hostIp; absent: not served. */
+  api?: {
+    tls: { certFile: string; keyFile: string };
+    /** The bearer token the apiserver presents. */
+    token: string;
+    /** 0 or absent: a free port, reported in the Node's daemonEndpoints. */
+    port?: number;
+  };
 }
 
 export class Kubelet {
@@ -45,6 +55,8 @@ export class Kubelet {
   private readonly log: Logger;
   private readonly reporter: NodeStatusReporter;
   private readonly lease: LeaseRenewer;
+  private readonly identity: NodeIdentity;
+  private readonly api: KubeletServer | undefined;
   private informer: k8s.ListWatch<k8s.V1Pod> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   /** The tail of each pod's work queue: one sync per pod at a time. */
@@ -88,9 +100,21 @@ export class Kubelet {
       volumeRoot: join(config.stateDir, 'volumes'),
       log: this.log,
     });
+    this.identity = { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp };
+    this.api = config.api
+      ? new KubeletServer({
+          tls: config.api.tls,
+          token: config.api.token,
+          host: hostIp,
+          ...(config.api.port !== undefined ? { port: config.api.port } : {}),
+          pods: () => this.informer?.list() ?? [],
+          runtime: this.runtime,
+          log: this.log,
+        })
+      : undefined;
     this.reporter = new NodeStatusReporter({
       core: this.core,
-      identity: { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp },
+      identity: this.identity,
       host: readHostFacts('docker://unknown'),
       log: this.log,
     });
@@ -105,6 +129,8 @@ export class Kubelet {
   /** Registers the node and starts the loops; resolves once the pod informer has its first list. */
   async start(): Promise<void> {
     await this.network.setUp();
+    // Before registering: the Node carries the API's port.
+    if (this.api) this.identity.kubeletPort = await this.api.start();
     await this.reporter.register();
     this.reporter.start();
     await this.lease.start();
@@ -143,6 +169,7 @@ export class Kubelet {
     this.reporter.stop();
     this.lease.stop();
     await this.informer?.stop();
+    await this.api?.stop();
     await Promise.allSettled([...this.queues.values()]);
   }
 

@@ -1,7 +1,10 @@
 // The reference kubelet as a process: `node --import tsx reference/kubelet/src/main.ts
 // --kubeconfig FILE --node-name NAME --node-index I --root-dir DIR --pod-infra-container-image IMG`.
 // Prints `kubelet ready` once its node is registered; SIGTERM stops it and, with
-// --cleanup-on-exit, removes everything of its node from the host (`kconform down`).
+// --cleanup-on-exit, removes everything of its node from the host (`kconform down`). With
+// --tls-cert-file, --tls-private-key-file and --authentication-token-file (the token the
+// apiserver presents) it serves the kubelet API on --port (0: a free one).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
@@ -16,6 +19,10 @@ const FLAGS = {
   'pod-infra-container-image': { type: 'string' },
   'pod-range': { type: 'string' },
   'cleanup-on-exit': { type: 'boolean', default: false },
+  'tls-cert-file': { type: 'string' },
+  'tls-private-key-file': { type: 'string' },
+  'authentication-token-file': { type: 'string' },
+  port: { type: 'string', default: '0' },
 } as const;
 
 function fail(message: string): never {
@@ -39,6 +46,14 @@ async function main(): Promise<void> {
   ] as const) {
     if (!values[required]) fail(`--${required} is required`);
   }
+  const apiFlags = [
+    values['tls-cert-file'],
+    values['tls-private-key-file'],
+    values['authentication-token-file'],
+  ];
+  if (apiFlags.some(Boolean) && !apiFlags.every(Boolean)) {
+    fail('--tls-cert-file, --tls-private-key-file and --authentication-token-file go together');
+  }
   const log = createLogger({ level: levelFromEnv(process.env, 'info'), fields: { component: 'kubelet' } });
   const kubeconfig = new k8s.KubeConfig();
   kubeconfig.loadFromFile(values.kubeconfig!);
@@ -50,6 +65,15 @@ async function main(): Promise<void> {
     stateDir: values['root-dir']!,
     pauseImage: values['pod-infra-container-image']!,
     ...(values['pod-range'] ? { podRange: values['pod-range'] } : {}),
+    ...(values['tls-cert-file']
+      ? {
+          api: {
+            tls: { certFile: values['tls-cert-file'], keyFile: values['tls-private-key-file']! },
+            token: readFileSync(values['authentication-token-file']!, 'utf8').trim(),
+            port: Number(values.port),
+          },
+        }
+      : {}),
     log,
   });
   await kubelet.start();

@@ -19,6 +19,8 @@ export interface NodeIdentity {
   podCidr: string;
   /** The address other nodes and the apiserver reach this node's kubelet at. */
   internalIp: string;
+  /** The kubelet API's port (status.daemonEndpoints); absent when the API is not served. */
+  kubeletPort?: number;
   /** Most pods a node takes (upstream's --max-pods default is 110). */
   maxPods?: number;
   labels?: Record<string, string>;
@@ -76,6 +78,9 @@ export function nodeObject(identity: NodeIdentity, host: HostFacts, now: Date): 
         { type: 'InternalIP', address: identity.internalIp },
         { type: 'Hostname', address: identity.name },
       ],
+      ...(identity.kubeletPort
+        ? { daemonEndpoints: { kubeletEndpoint: { Port: identity.kubeletPort } } }
+        : {}),
       nodeInfo: {
         machineID: '',
         systemUUID: '',

@@ -96,6 +96,33 @@ export interface LogOptions {
   timestamps?: boolean;
 }
 
+/** Options of a streamed log read (the kubelet API's containerLogs). */
+export interface LogStreamOptions extends LogOptions {
+  /** Keep the stream open and pass new output on until the container stops. */
+  follow?: boolean;
+}
+
+/** An interactive exec: the process's streams as they flow. */
+export interface ExecSession {
+  /** The process's stdin (ending it closes stdin); undefined unless asked for. */
+  stdin: NodeJS.WritableStream | undefined;
+  /** stdout (with a TTY: everything the terminal shows). */
+  stdout: NodeJS.ReadableStream;
+  /** stderr; empty with a TTY. */
+  stderr: NodeJS.ReadableStream;
+  /** Resizes the TTY; a no-op without one. */
+  resize(width: number, height: number): Promise<void>;
+  /** Resolves with the exit code once the output has ended. */
+  exitCode(): Promise<number>;
+  /** Drops the connection to the process (it may keep running inside the container). */
+  close(): void;
+}
+
+export interface ExecSessionOptions {
+  stdin?: boolean;
+  tty?: boolean;
+}
+
 export interface ExecOptions {
   /** Gives up (and rejects) when the command has not finished after this long. */
   timeoutMs?: number;
@@ -123,6 +150,10 @@ export interface ContainerRuntime {
   list(labels?: Record<string, string>): Promise<ContainerSummary[]>;
   /** stdout and stderr interleaved, as text. */
   logs(id: string, options?: LogOptions): Promise<string>;
+  /** stdout and stderr interleaved as a byte stream; with `follow` it ends when the container stops. */
+  logStream(id: string, options?: LogStreamOptions): Promise<NodeJS.ReadableStream>;
+  /** Starts `cmd` inside the running container with its streams attached (the kubelet API's exec). */
+  execSession(id: string, cmd: string[], options?: ExecSessionOptions): Promise<ExecSession>;
   /** Runs `cmd` inside the running container and collects its output. */
   exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Resolves with the exit code once the container has stopped. */

@@ -2,6 +2,7 @@
 // container it creates with `io.kconform.managed=true` and `io.kconform.node=<node>`, and lists
 // only containers that carry both, so several kubelets share one engine without seeing each
 // other's containers.
+import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Logger } from '../../../../common/src/log.ts';
 import {
@@ -14,7 +15,10 @@ import {
   type ContainerSummary,
   type ExecOptions,
   type ExecResult,
+  type ExecSession,
+  type ExecSessionOptions,
   type LogOptions,
+  type LogStreamOptions,
 } from './container-runtime.ts';
 
 export interface DockerRuntimeOptions {
@@ -127,6 +131,87 @@ export class DockerRuntime implements ContainerRuntime {
     })) as unknown as Buffer;
     const tty = (await this.docker.getContainer(id).inspect()).Config.Tty;
     return tty ? raw.toString('utf8') : demultiplex(raw).combined;
+  }
+
+  async logStream(id: string, options: LogStreamOptions = {}): Promise<NodeJS.ReadableStream> {
+    const container = this.docker.getContainer(id);
+    const tty = (await container.inspect()).Config.Tty;
+    const query = {
+      stdout: true,
+      stderr: true,
+      tail: options.tail,
+      since: options.since,
+      timestamps: options.timestamps,
+    } as const;
+    const out = new PassThrough();
+    if (!options.follow) {
+      const raw = (await container.logs({ ...query, follow: false })) as unknown as Buffer;
+      out.end(tty ? raw : Buffer.from(demultiplex(raw).combined, 'utf8'));
+      return out;
+    }
+    const raw = (await container.logs({ ...query, follow: true })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    if (tty) raw.pipe(out);
+    else {
+      this.docker.modem.demuxStream(raw, out, out);
+      raw.on('end', () => out.end());
+    }
+    raw.on('error', (err: Error) => out.destroy(err));
+    // The reader going away (client disconnected) ends the engine's follow stream too.
+    out.on('close', () => raw.destroy());
+    return out;
+  }
+
+  async execSession(id: string, cmd: string[], options: ExecSessionOptions = {}): Promise<ExecSession> {
+    const tty = options.tty ?? false;
+    const exec = await this.docker.getContainer(id).exec({
+      Cmd: cmd,
+      AttachStdin: options.stdin ?? false,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: tty,
+    });
+    const stream = await exec.start({ hijack: true, stdin: options.stdin ?? false, Tty: tty });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const ended = new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        stdout.end();
+        stderr.end();
+        resolve();
+      };
+      if (tty) stream.on('data', (chunk: Buffer) => stdout.write(chunk));
+      else this.docker.modem.demuxStream(stream, stdout, stderr);
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', (err: Error) => {
+        this.logger.debug('exec stream failed', { id, err });
+        finish();
+      });
+    });
+    return {
+      stdin: options.stdin ? stream : undefined,
+      stdout,
+      stderr,
+      resize: async (width, height) => {
+        if (tty) await exec.resize({ w: width, h: height });
+      },
+      exitCode: async () => {
+        await ended;
+        // The engine may record the exit a moment after the output ends.
+        for (let i = 0; i < 50; i++) {
+          const info = await exec.inspect();
+          if (!info.Running) return info.ExitCode ?? -1;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return -1;
+      },
+      close: () => stream.destroy(),
+    };
   }
 
   async exec(id: string, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {

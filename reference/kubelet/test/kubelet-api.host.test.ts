@@ -1,0 +1,215 @@
+// @host: `kubectl logs` and `kubectl exec` end to end: the real kubectl against `kconform up
+// --nodes 1`, through the apiserver's pod proxy to the kubelet API over HTTPS and WebSocket, on
+// the real Docker engine. Nothing is left behind: `kconform down` runs in `after` whatever failed.
+import { expect } from 'chai';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { resolveImages } from '../../../fixtures/src/recipes.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/kconform.mjs', import.meta.url));
+const NODE = 'kconform-node-1';
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      { encoding: 'utf8', timeout: 240_000, env: env ?? process.env },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** GET on the kubelet API with the cluster CA, and a token when given: code and body. */
+function kubeletGet(port: number, path: string, ca: string, token?: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    get({ host: '127.0.0.1', port, path, ca, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve([res.statusCode ?? 0, body]));
+    }).on('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('kubectl logs and exec through the kubelet API @host', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let stateDir: string;
+  let kubeconfig: string;
+  let core: k8s.CoreV1Api;
+  const image = resolveImages().find((i) => i.recipe.name === 'busybox')!.tag;
+  const kubectl = (args: string[], input?: string): Promise<Outcome> =>
+    run('kubectl', ['--kubeconfig', kubeconfig, ...args], input);
+
+  const runningPod = async (name: string, command: string, restarts = 0, marker = false): Promise<void> => {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name },
+        spec: {
+          nodeName: NODE,
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'main',
+              image,
+              command: ['sh', '-c', command],
+              ...(marker ? { volumeMounts: [{ name: 'state', mountPath: '/state' }] } : {}),
+            },
+          ],
+          ...(marker ? { volumes: [{ name: 'state', emptyDir: {} }] } : {}),
+        },
+      },
+    });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name });
+      const status = pod.status?.containerStatuses?.[0];
+      if (status?.state?.running && (status.restartCount ?? 0) >= restarts) return;
+      if (Date.now() > deadline) {
+        throw new Error(`pod ${name} not running with ${restarts} restart(s) after 90000 ms`);
+      }
+      await sleep(250);
+    }
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kconform-kubelet-api-'));
+    stateDir = join(dir, 'state');
+    const up = await run(process.execPath, [BIN, 'up', '--nodes', '1', '--state-dir', stateDir]);
+    expect(up.code, up.stderr).to.equal(0);
+    kubeconfig = up.stdout.trim().split('\n').at(-1)!;
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+  });
+
+  after(async () => {
+    await run(process.execPath, [BIN, 'down', '--state-dir', stateDir]); // even when a test failed
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the kubelet API on the port the Node reports, over TLS, to the token only', async () => {
+    const node = await core.readNode({ name: NODE });
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0;
+    expect(port).to.be.above(0);
+    expect(node.status?.addresses).to.deep.include({ type: 'InternalIP', address: '127.0.0.1' });
+    const ca = readFileSync(join(stateDir, 'pki', 'ca.crt'), 'utf8');
+    const token = readFileSync(join(stateDir, 'kubelet-api-token'), 'utf8').trim();
+    expect(await kubeletGet(port, '/healthz', ca)).to.deep.equal([401, 'Unauthorized']);
+    expect(await kubeletGet(port, '/healthz', ca, 'wrong')).to.deep.equal([401, 'Unauthorized']);
+    expect(await kubeletGet(port, '/healthz', ca, token)).to.deep.equal([200, 'ok']);
+    const [code, body] = await kubeletGet(port, '/pods', ca, token);
+    expect(code).to.equal(200);
+    expect(JSON.parse(body)).to.include({ kind: 'PodList', apiVersion: 'v1' });
+  });
+
+  it('logs: all lines, --tail, --timestamps, and -f sees a new line appear', async () => {
+    await runningPod('echo', 'for i in 1 2 3; do echo line $i; done; sleep 3600');
+    const all = await kubectl(['logs', 'echo']);
+    expect(all).to.deep.equal({ code: 0, stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
+    expect((await kubectl(['logs', 'echo', '--tail', '1'])).stdout).to.equal('line 3\n');
+    expect((await kubectl(['logs', 'echo', '--tail', '1', '--timestamps'])).stdout).to.match(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line 3\n$/,
+    );
+
+    await runningPod('ticker', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done');
+    const follow = spawn('kubectl', ['--kubeconfig', kubeconfig, 'logs', '-f', 'ticker', '--tail', '1']);
+    let seen = '';
+    follow.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (seen.split('\n').filter(Boolean).length < 3 && Date.now() < deadline) await sleep(100);
+      const lines = seen.split('\n').filter(Boolean);
+      expect(lines.length, `kubectl logs -f showed: ${JSON.stringify(seen)}`).to.be.at.least(3);
+      const numbers = lines.map((l) => Number(/^tick (\d+)$/.exec(l)?.[1]));
+      expect(numbers[1]).to.equal(numbers[0]! + 1); // new lines, as they are written
+    } finally {
+      follow.kill('SIGTERM');
+    }
+  });
+
+  it('logs --previous reads the instance before a restart, and says so when there is none', async () => {
+    const none = await kubectl(['logs', 'echo', '--previous']);
+    expect(none.code).to.equal(1);
+    expect(none.stderr.trim()).to.equal(
+      'Error from server (BadRequest): previous terminated container "main" in pod "echo" not found',
+    );
+    // The first run leaves a mark in an emptyDir and fails; the second sees it and keeps running.
+    await runningPod(
+      'restarts',
+      'if [ -f /state/ran ]; then echo second run; sleep 3600; fi; touch /state/ran; echo first run; echo first err >&2; exit 1',
+      1,
+      true,
+    );
+    expect((await kubectl(['logs', 'restarts'])).stdout).to.equal('second run\n');
+    // stdout and stderr are two streams on the engine: their relative order is not kept.
+    const previous = await kubectl(['logs', 'restarts', '--previous']);
+    expect(previous.stdout.split('\n').sort()).to.deep.equal(['', 'first err', 'first run']);
+  });
+
+  it('exec: stdout, stderr and the exit code reach kubectl', async () => {
+    await runningPod('shell', 'sleep 3600');
+    const result = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    expect(result.code).to.equal(3);
+    expect(result.stdout).to.equal('out\n');
+    expect(result.stderr).to.include('err\n');
+    expect(result.stderr).to.include('command terminated with exit code 3');
+    expect(await kubectl(['exec', 'shell', '--', 'true'])).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('exec -i: stdin is piped through and closed', async () => {
+    const result = await kubectl(['exec', '-i', 'shell', '--', 'sh', '-c', 'cat; echo done'], 'one\ntwo\n');
+    expect(result).to.deep.equal({ code: 0, stdout: 'one\ntwo\ndone\n', stderr: '' });
+  });
+
+  it('answers upstream errors: missing pod, unknown or unnamed container, unbound pod', async () => {
+    expect(
+      (await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/nope/log'])).stderr.trim(),
+    ).to.equal('Error from server (NotFound): pods "nope" not found');
+    expect((await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true'])).stderr.trim()).to.equal(
+      'Error from server (BadRequest): container nope is not valid for pod shell',
+    );
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'pair' },
+        spec: {
+          nodeName: NODE,
+          containers: [
+            { name: 'a', image, command: ['sleep', '3600'] },
+            { name: 'b', image, command: ['sleep', '3600'] },
+          ],
+        },
+      },
+    });
+    expect(
+      (await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/pair/log'])).stderr.trim(),
+    ).to.equal(
+      'Error from server (BadRequest): a container name must be specified for pod pair, choose one of: [a b]',
+    );
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'unbound' }, spec: { containers: [{ name: 'c', image }] } },
+    });
+    expect((await kubectl(['exec', 'unbound', '--', 'true'])).stderr.trim()).to.equal(
+      'Error from server (BadRequest): pod unbound does not have a host assigned',
+    );
+  });
+});
