@@ -18,11 +18,11 @@ import { resolveImages } from '../../../fixtures/src/recipes.ts';
 import { NetworkGuard } from '../../kubelet/src/network/guard.ts';
 import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE, NodeNetwork } from '../../kubelet/src/node-network.ts';
 import { DockerRuntime } from '../../kubelet/src/runtime/docker-runtime.ts';
+import { apiserverArgs, apiserverCredentials } from './apiserver-launch.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { openPki } from './pki.ts';
 import { freePort, isRunning, startDetached, stopProcess } from './processes.ts';
 
-const APISERVER_MAIN = fileURLToPath(new URL('../../apiserver/src/main.ts', import.meta.url));
 const KUBELET_MAIN = fileURLToPath(new URL('../../kubelet/src/main.ts', import.meta.url));
 
 export interface ClusterOptions {
@@ -88,14 +88,7 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
   save();
   try {
     const pki = await openPki(join(stateDir, 'pki'));
-    const serving = await pki.serving(
-      'apiserver',
-      ['127.0.0.1', '10.96.0.1'],
-      ['localhost', 'kubernetes', 'kubernetes.default.svc'],
-    );
-    const token = randomBytes(24).toString('hex');
-    const tokenFile = join(stateDir, 'tokens.csv');
-    writeFileSync(tokenFile, `${token},kconform-admin,kconform-admin,"system:masters"\n`, { mode: 0o600 });
+    const credentials = await apiserverCredentials(stateDir, pki);
     // What the apiserver presents to the kubelets' API (logs, exec).
     const kubeletTokenFile = join(stateDir, 'kubelet-api-token');
     writeFileSync(kubeletTokenFile, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
@@ -132,30 +125,19 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
       pid: startDetached(
         process.execPath,
         [
-          ...tsxArgs(APISERVER_MAIN),
-          '--data-dir',
-          stateDir,
-          '--secure-port',
-          String(port),
-          '--tls-cert-file',
-          serving.cert,
-          '--tls-private-key-file',
-          serving.key,
-          '--token-auth-file',
-          tokenFile,
-          '--audit-log-path',
-          join(stateDir, 'audit.log'),
-          '--kubelet-certificate-authority',
-          pki.ca.cert,
-          '--kubelet-token-file',
-          kubeletTokenFile,
-          ...storeArgs,
+          ...apiserverArgs({
+            stateDir,
+            credentials,
+            port,
+            storeArgs,
+            kubelet: { caFile: pki.ca.cert, tokenFile: kubeletTokenFile },
+          }),
         ],
         join(stateDir, 'apiserver.log'),
       ),
     };
     save();
-    writeKubeconfig(state.kubeconfig, { server: url, caPem: pki.caPem(), token });
+    writeKubeconfig(state.kubeconfig, { server: url, caPem: pki.caPem(), token: credentials.token });
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(state.kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);

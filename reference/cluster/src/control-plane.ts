@@ -1,16 +1,12 @@
 // Starts the reference control plane's apiserver as a child process with its own certificates,
-// token file and kubeconfig in a state directory. `kconform up` builds on it; tests that need a
-// real, separate apiserver process (the conformance suite's own tests) use it directly.
-import { tsxArgs } from '../../../common/src/tsx.ts';
+// token file and kubeconfig in a state directory, for tests that need a real, separate apiserver
+// process (`kconform up` launches the same one detached: see apiserver-launch.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { openPki } from './pki.ts';
-
-const APISERVER_MAIN = fileURLToPath(new URL('../../apiserver/src/main.ts', import.meta.url));
+import { apiserverArgs, apiserverCredentials } from './apiserver-launch.ts';
 
 export interface ControlPlaneOptions {
   stateDir: string;
@@ -33,31 +29,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const stateDir = resolve(options.stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const pki = await openPki(join(stateDir, 'pki'));
-  const serving = await pki.serving(
-    'apiserver',
-    ['127.0.0.1', '10.96.0.1'],
-    ['localhost', 'kubernetes', 'kubernetes.default.svc'],
-  );
-  const tokenFile = join(stateDir, 'tokens.csv');
-  const token = randomBytes(24).toString('hex');
-  writeFileSync(tokenFile, `${token},kconform-admin,kconform-admin,"system:masters"\n`, { mode: 0o600 });
-
-  const args = [
-    ...tsxArgs(APISERVER_MAIN),
-    '--data-dir',
+  const credentials = await apiserverCredentials(stateDir, pki);
+  const args = apiserverArgs({
     stateDir,
-    '--store',
-    options.store ?? 'embedded',
-    '--tls-cert-file',
-    serving.cert,
-    '--tls-private-key-file',
-    serving.key,
-    '--token-auth-file',
-    tokenFile,
-    '--audit-log-path',
-    join(stateDir, 'audit.log'),
-    ...(options.etcdServers ? ['--etcd-servers', options.etcdServers.join(',')] : []),
-  ];
+    credentials,
+    storeArgs: [
+      '--store',
+      options.store ?? 'embedded',
+      ...(options.etcdServers ? ['--etcd-servers', options.etcdServers.join(',')] : []),
+    ],
+  });
   const { openSync, closeSync } = await import('node:fs');
   const logFd = openSync(options.logFile ?? join(stateDir, 'apiserver.log'), 'a');
   const child = spawn(process.execPath, args, {
@@ -91,7 +72,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   });
   const kubeconfigPath = join(stateDir, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, { server: url, caPem: readFileSync(pki.ca.cert, 'utf8'), token });
+  writeKubeconfig(kubeconfigPath, {
+    server: url,
+    caPem: readFileSync(pki.ca.cert, 'utf8'),
+    token: credentials.token,
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
