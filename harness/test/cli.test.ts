@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { main, type CliIO } from '../src/cli.ts';
 import { COMMANDS } from '../src/commands/index.ts';
+import { loadSpecs } from '../../conformance/lib/specs.ts';
 
 interface Captured {
   code: number;
@@ -71,12 +72,41 @@ describe('kconform CLI arguments', () => {
     });
   }
 
-  for (const verb of ['run']) {
-    it(`${verb} with valid arguments says it is not implemented yet (exit 3), never fakes success`, async () => {
-      const r = await kconform(verb);
-      expect(r.code).to.equal(3);
-      expect(r.stderr[0]).to.match(new RegExp(`^kconform: kconform ${verb} is not implemented yet: .+`));
-      expect(r.stdout).to.deep.equal([]);
-    });
-  }
+  it('run --list exits 0 and lists every api spec that would run, without starting anything', async () => {
+    const r = await kconform('run', '--list');
+    expect(r.code).to.equal(0);
+    const specs = [...loadSpecs().values()].filter((s) => s.area === 'api');
+    expect(r.stdout[0]).to.equal(
+      `would run ${specs.length} spec(s) against reference (embedded store, 2 nodes, started for the run):`,
+    );
+    for (const s of specs) expect(r.stdout.join('\n')).to.match(new RegExp(`^  ${s.id} +api  `, 'm'));
+    expect(r.stderr).to.deep.equal([]);
+  });
+
+  it('run --list --focus says why each other spec would not run', async () => {
+    const r = await kconform('run', '--list', '--focus', 'API-CRUD-CONFIGMAP');
+    expect(r.code).to.equal(0);
+    expect(r.stdout[0]).to.match(/^would run 1 spec\(s\)/);
+    expect(r.stdout.join('\n')).to.match(
+      /^ {2}API-WATCH-RESTART .*\(not selected: neither its id nor its area matches --focus API-CRUD-CONFIGMAP\)$/m,
+    );
+  });
+
+  it('run with a --kubeconfig that does not exist fails at once with the reason', async () => {
+    const r = await kconform('run', '--kubeconfig', '/nonexistent/kubeconfig');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.deep.equal([
+      'kconform: run: --kubeconfig /nonexistent/kubeconfig: no such file',
+      '  what to do: kconform run --help',
+    ]);
+    expect(r.stdout).to.deep.equal([]);
+  });
+
+  it('run whose --focus selects nothing is a usage error, not a vacuous pass', async () => {
+    const r = await kconform('run', '--focus', 'NO-SUCH-SPEC');
+    expect(r.code).to.equal(2);
+    expect(r.stderr[0]).to.equal(
+      'kconform: run: no spec is selected (see `kconform run --list` with the same options)',
+    );
+  });
 });

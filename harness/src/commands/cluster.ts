@@ -1,6 +1,6 @@
 // The verbs that drive a reference cluster and the suite. `up` and `down` run the reference
-// cluster (reference/cluster); `run` needs the suite runner, which is not built yet, and until it
-// is it says so instead of pretending.
+// cluster (reference/cluster); `run` runs the conformance suite (harness/src/run) against the
+// reference, started for the run, or against the cluster of a kubeconfig.
 import { KconformError } from '../../../common/src/errors.ts';
 import { nonEmpty, oneOf, positiveInt, regex } from '../args.ts';
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { runCommand } from '../../../common/src/exec.ts';
 import { clusterDown, clusterUp } from '../../../reference/cluster/src/cluster.ts';
 import { hostChecks } from '../host/checks.ts';
 import { formatReport, runDoctor } from '../host/doctor.ts';
+import { runConformance } from '../run/run.ts';
 import type { Command, CommandIO } from './command.ts';
 
 /** The set-up `up` needs, done when missing (same checks and fixes as `kconform doctor --fix`). */
@@ -43,14 +44,6 @@ const STATE_DIR = {
   default: '.kconform',
   validate: nonEmpty,
 } as const;
-
-const notYet = (verb: string, why: string): never => {
-  throw new KconformError(
-    'NOT_IMPLEMENTED',
-    { what: `kconform ${verb}`, why },
-    { hint: 'kconform doctor prepares the host meanwhile; see README.md for what works today' },
-  );
-};
 
 export const upCommand: Command = {
   name: 'up',
@@ -143,10 +136,24 @@ export const runCommandVerb: Command = {
     'report-dir': {
       type: 'string',
       value: 'DIR',
-      description: 'where TAP, JUnit, JSON and HTML reports go',
+      description: 'where the JSON, TAP, JUnit and Markdown reports go',
       default: 'kconform-results',
       validate: nonEmpty,
     },
+    strict: { type: 'boolean', description: 'a failed SHOULD spec fails the run too (otherwise a warning)' },
   },
-  run: async () => notYet('run', 'the conformance suite and its runner are not built yet'),
+  run: (options, io) =>
+    runConformance(
+      {
+        kubeconfig: options.kubeconfig as string | undefined,
+        focus: options.focus as string | undefined,
+        skip: options.skip as string | undefined,
+        list: options.list === true,
+        parallel: Number(options.parallel),
+        reportDir: String(options['report-dir']),
+        strict: options.strict === true,
+      },
+      io,
+      { prepareHost: () => prepareHost(io), clusterUp, clusterDown },
+    ),
 };

@@ -1,0 +1,93 @@
+// @host: `kconform run` as a user runs it: it starts the embedded reference itself, runs the whole
+// suite, writes the reports, exits 0, and leaves the host as it found it.
+import { expect } from 'chai';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpecs } from '../../conformance/lib/specs.ts';
+import type { RunResults } from '../../reports/src/results.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RUN_TIMEOUT_MS = 900_000;
+
+function kconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/kconform.mjs', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, KCONFORM_LOG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    // SIGINT, not SIGKILL: kconform then still stops the cluster it started.
+    const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+function sh(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve) =>
+    execFile(command, args, { encoding: 'utf8' }, (_err, stdout) => resolve(stdout)),
+  );
+}
+
+/** What of ours is on the host: managed containers, our bridges, our netfilter rules. */
+async function footprint(): Promise<{ containers: string; bridges: string[]; rules: string[] }> {
+  const containers = (await sh('docker', ['ps', '-aq', '--filter', 'label=io.kconform.managed'])).trim();
+  const bridges = (await sh('ip', ['-br', 'link', 'show', 'type', 'bridge']))
+    .split('\n')
+    .filter((l) => l.startsWith('kcf-'));
+  const rules = (await sh('iptables-save', [])).split('\n').filter((l) => l.includes('KCONFORM'));
+  return { containers, bridges, rules };
+}
+
+describe('kconform run against the embedded reference @host', function () {
+  this.timeout(RUN_TIMEOUT_MS + 60_000);
+  let reportDir: string;
+
+  before(() => {
+    reportDir = mkdtempSync(join(tmpdir(), 'kconform-run-e2e-'));
+  });
+  after(() => rmSync(reportDir, { recursive: true, force: true }));
+
+  it('starts the reference, passes every api spec, writes the reports and leaves nothing behind', async () => {
+    const run = await kconform(['run', '--report-dir', reportDir]);
+    const lines = run.stdout.trim().split('\n');
+    expect(run.code, `exit status; stdout:\n${lines.slice(-15).join('\n')}\nstderr:\n${run.stderr}`).to.equal(
+      0,
+    );
+
+    const apiSpecs = [...loadSpecs().values()].filter((s) => s.area === 'api');
+    const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as RunResults;
+    expect(results.summary).to.deep.equal({ passed: apiSpecs.length, failed: 0, skipped: 0, flaky: 0 });
+    expect(results.specs.filter((s) => s.area === 'api').map((s) => [s.id, s.status])).to.deep.equal(
+      apiSpecs.map((s) => [s.id, 'passed']),
+    );
+    expect(lines.at(-1)).to.equal(
+      `kconform: ${apiSpecs.length} passed, 0 failed, 0 skipped (api: ${apiSpecs.length}/${apiSpecs.length})`,
+    );
+
+    const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+    const cases = [...junit.matchAll(/<testcase name="([^"]+)"/g)].map((m) => m[1]);
+    expect(cases).to.deep.equal(results.specs.map((s) => s.id));
+    expect(junit).to.not.include('<failure');
+    expect(readFileSync(join(reportDir, 'results.tap'), 'utf8')).to.match(/^TAP version 13\n1\.\.\d+\n/);
+    expect(readFileSync(join(reportDir, 'summary.md'), 'utf8')).to.include(
+      `| api | ${apiSpecs.length} | 0 | 0 | success |`,
+    );
+
+    expect(await footprint()).to.deep.equal({ containers: '', bridges: [], rules: [] });
+  });
+});
