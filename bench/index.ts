@@ -2,5 +2,6 @@
 import type { Benchmark } from './benchmark.ts';
 import { apiserverBench } from './apiserver.ts';
 import { fixtureImagesBench } from './fixture-images.ts';
+import { schedulerBench } from './scheduler.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench, apiserverBench];
+export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench, apiserverBench, schedulerBench];

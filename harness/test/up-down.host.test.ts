@@ -88,18 +88,31 @@ describe('kconform up and down @host', function () {
         },
       });
     }
+    // And one the scheduler places.
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'scheduled' },
+        spec: { containers: [{ name: 'c', image, command: ['sleep', '3600'] }] },
+      },
+    });
     const deadline = Date.now() + 60_000;
     let pods: k8s.V1Pod[] = [];
     while (Date.now() < deadline) {
       pods = (await core.listNamespacedPod({ namespace: 'default' })).items;
-      if (pods.length === 2 && pods.every((p) => p.status?.phase === 'Running')) break;
+      if (pods.length === 3 && pods.every((p) => p.status?.phase === 'Running')) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(pods.map((p) => [p.spec?.nodeName, p.status?.phase])).to.have.deep.members([
+    expect(
+      pods.filter((p) => p.metadata?.name !== 'scheduled').map((p) => [p.spec?.nodeName, p.status?.phase]),
+    ).to.have.deep.members([
       ['kconform-node-1', 'Running'],
       ['kconform-node-2', 'Running'],
     ]);
-    const ips = pods.map((p) => p.status?.podIP ?? '');
+    const scheduled = pods.find((p) => p.metadata?.name === 'scheduled');
+    expect(scheduled?.spec?.nodeName).to.match(/^kconform-node-[12]$/);
+    expect(scheduled?.status?.phase).to.equal('Running');
+    const ips = pods.filter((p) => p.metadata?.name !== 'scheduled').map((p) => p.status?.podIP ?? '');
     expect(ips.some((ip) => ip.startsWith('10.244.1.'))).to.equal(true);
     expect(ips.some((ip) => ip.startsWith('10.244.2.'))).to.equal(true);
 

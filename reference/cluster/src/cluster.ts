@@ -1,6 +1,6 @@
 // `kconform up` and `kconform down`: a whole reference cluster on this host, in the background.
 // up: certificates and a token, the store (embedded, or an etcd process), the apiserver, the
-// network guard (before any pod can start), then one kubelet per node; it returns when every node
+// scheduler, the network guard (before any pod can start), then one kubelet per node; it returns when every node
 // is Ready. down: stops the kubelets (each removes its containers, sandboxes and bridge), the
 // apiserver and etcd, removes the guard and the state, so the host is as it was.
 import { tsxArgs } from '../../../common/src/tsx.ts';
@@ -24,6 +24,7 @@ import { openPki } from './pki.ts';
 import { freePort, isRunning, startDetached, stopProcess } from './processes.ts';
 
 const KUBELET_MAIN = fileURLToPath(new URL('../../kubelet/src/main.ts', import.meta.url));
+const SCHEDULER_MAIN = fileURLToPath(new URL('../../scheduler/src/main.ts', import.meta.url));
 
 export interface ClusterOptions {
   stateDir: string;
@@ -40,6 +41,7 @@ interface ClusterState {
   guardName: string;
   apiserver: { pid: number; url: string };
   etcd?: { pid: number; endpoint: string };
+  scheduler?: { pid: number };
   kubelets: Array<{ name: string; index: number; pid: number }>;
   kubeconfig: string;
 }
@@ -162,6 +164,15 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
       });
     }
     say(`apiserver serving at ${url} (pid ${state.apiserver.pid})`);
+    state.scheduler = {
+      pid: startDetached(
+        process.execPath,
+        [...tsxArgs(SCHEDULER_MAIN), '--kubeconfig', state.kubeconfig],
+        join(stateDir, 'scheduler.log'),
+      ),
+    };
+    save();
+    say(`scheduler started (pid ${state.scheduler.pid})`);
 
     await guardFor(state.guardName, options.log).install();
     say(`network guard installed (chains KCONFORM-${state.guardName}-*)`);
@@ -251,14 +262,18 @@ export async function clusterDown(options: DownOptions): Promise<boolean> {
       .catch((err: unknown) => options.log.warn('bridge removal failed', { node: k.name, err }));
   }
   say(`${state.kubelets.length} kubelet(s) stopped`);
+  if (state.scheduler) await stopProcess(state.scheduler.pid);
   if (state.apiserver.pid) await stopProcess(state.apiserver.pid);
   if (state.etcd) await stopProcess(state.etcd.pid);
   say('control plane stopped');
   await guardFor(state.guardName, options.log).remove();
   say('network guard removed');
-  const survivors = [state.apiserver.pid, state.etcd?.pid ?? 0, ...state.kubelets.map((k) => k.pid)].filter(
-    (pid) => pid && isRunning(pid),
-  );
+  const survivors = [
+    state.apiserver.pid,
+    state.etcd?.pid ?? 0,
+    state.scheduler?.pid ?? 0,
+    ...state.kubelets.map((k) => k.pid),
+  ].filter((pid) => pid && isRunning(pid));
   if (survivors.length) options.log.warn('processes still running after down', { pids: survivors });
   if (options.keepState) rmSync(file, { force: true });
   else rmSync(stateDir, { recursive: true, force: true });

@@ -1,0 +1,87 @@
+// SelectorSpread (upstream's former default spreading, plugins/selectorspread): fewer pods of the
+// same group on a node scores higher. A pod's group: pods in its namespace with the same
+// controller (ownerReferences with controller: true), or matched by a Service selector that also
+// matches the pod. Upstream now spreads with PodTopologySpread's system defaults (hostname,
+// ScheduleAnyway), which ranks nodes the same way on one zone.
+import type * as k8s from '@kubernetes/client-node';
+import type { ScorePlugin, ScoreContext } from '../framework.ts';
+
+export const MAX_SCORE = 100;
+
+const owners = new WeakMap<k8s.V1Pod, string | null>();
+/** The uid of the pod's controller; cached per pod object (informer objects are never mutated). */
+function controllerUid(pod: k8s.V1Pod): string | undefined {
+  let uid = owners.get(pod);
+  if (uid === undefined) {
+    uid = pod.metadata?.ownerReferences?.find((o) => o.controller)?.uid ?? null;
+    owners.set(pod, uid);
+  }
+  return uid ?? undefined;
+}
+
+export function selectorMatches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false; // an empty selector selects nothing
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** A predicate for "pod belongs to the same group as `pod`"; undefined when it has no group. */
+export function peerMatcher(
+  pod: k8s.V1Pod,
+  services: readonly k8s.V1Service[],
+): ((other: k8s.V1Pod) => boolean) | undefined {
+  const namespace = pod.metadata?.namespace;
+  const owner = controllerUid(pod);
+  const labels = pod.metadata?.labels ?? {};
+  const selectors = services
+    .filter((s) => s.metadata?.namespace === namespace && selectorMatches(s.spec?.selector, labels))
+    .map((s) => s.spec!.selector!);
+  if (!owner && selectors.length === 0) return undefined;
+  return (other) => {
+    const uid = pod.metadata?.uid;
+    if (owner && controllerUid(other) === owner)
+      return other.metadata?.namespace === namespace && other.metadata?.uid !== uid;
+    if (selectors.length === 0) return false;
+    if (other.metadata?.namespace !== namespace || other.metadata?.uid === pod.metadata?.uid) return false;
+    const otherLabels = other.metadata?.labels ?? {};
+    return selectors.some((s) => selectorMatches(s, otherLabels));
+  };
+}
+
+/** Raw score: how many of the pod's peers the node already runs. */
+export function countPeers(
+  match: ((other: k8s.V1Pod) => boolean) | undefined,
+  pods: readonly k8s.V1Pod[],
+): number {
+  if (!match) return 0;
+  let count = 0;
+  for (const p of pods) if (match(p)) count++;
+  return count;
+}
+
+/** Fewer peers, higher score: 100 × (max − count) / max; all 100 when no node has a peer. */
+export function normalizeSpread(counts: number[]): number[] {
+  const max = Math.max(0, ...counts);
+  return counts.map((c) => (max === 0 ? MAX_SCORE : Math.floor((MAX_SCORE * (max - c)) / max)));
+}
+
+const matchers = new WeakMap<
+  k8s.V1Pod,
+  { ctx: ScoreContext; match: ((o: k8s.V1Pod) => boolean) | undefined }
+>();
+
+export const selectorSpread = {
+  name: 'SelectorSpread',
+  weight: 2,
+  score: (pod, info, ctx) => {
+    let cached = matchers.get(pod);
+    if (!cached || cached.ctx !== ctx) {
+      cached = { ctx, match: peerMatcher(pod, ctx.services) };
+      matchers.set(pod, cached);
+    }
+    return countPeers(cached.match, info.pods);
+  },
+  normalize: normalizeSpread,
+} satisfies ScorePlugin;

@@ -1,0 +1,384 @@
+// The reference scheduler: list-watches nodes, pods and services through the Kubernetes API, keeps
+// a cache of what runs where, and places every pending pod whose schedulerName is ours, binding
+// it through pods/binding. A pod that fits nowhere gets PodScheduled=False/Unschedulable with
+// upstream's message and a FailedScheduling event, and is retried with back-off when a node is
+// added or changes or a pod goes away. Level-triggered: a timer re-queues any pending pod that
+// fell out of the queue, so no lost event leaves a pod unscheduled.
+import { hostname } from 'node:os';
+import * as k8s from '@kubernetes/client-node';
+import type { Logger } from '../../../common/src/log.ts';
+import type { FilterPlugin, ScorePlugin } from './framework.ts';
+import { NodeCache } from './node-cache.ts';
+import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
+import { schedulePod } from './schedule-pod.ts';
+import { SchedulingQueue, systemClock, type Clock } from './scheduling-queue.ts';
+import { Limiter } from './limiter.ts';
+import { makeKeepAliveCoreApi } from './keep-alive-client.ts';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerConfig {
+  kubeconfig: k8s.KubeConfig;
+  log: Logger;
+  schedulerName?: string;
+  /** Bindings in flight at once. */
+  bindConcurrency?: number;
+  /** Status patches and events in flight at once. */
+  writeConcurrency?: number;
+  podInitialBackoffMs?: number;
+  podMaxBackoffMs?: number;
+  /** How often pending pods missing from the queue are re-queued (the level-triggered pass). */
+  resyncIntervalMs?: number;
+  /** Post a `Scheduled` event for every binding, as upstream does. */
+  scheduledEvents?: boolean;
+  filters?: readonly FilterPlugin[];
+  scores?: readonly ScorePlugin[];
+  clock?: Clock;
+  random?: () => number;
+}
+
+type Informer<T extends k8s.KubernetesObject> = k8s.ListWatch<T>;
+
+const positive = (name: string, value: number | undefined, fallback: number): number => {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`scheduler: ${name} ${v} must be a positive number`);
+  return v;
+};
+
+export class Scheduler {
+  readonly schedulerName: string;
+  private readonly log: Logger;
+  private readonly core: k8s.CoreV1Api;
+  private readonly cache = new NodeCache();
+  private readonly queue: SchedulingQueue;
+  private readonly pending = new Map<string, k8s.V1Pod>();
+  private readonly services = new Map<string, k8s.V1Service>();
+  private readonly binds: Limiter;
+  private readonly writes: Limiter;
+  private readonly clock: Clock;
+  private readonly filters: readonly FilterPlugin[];
+  private readonly scores: readonly ScorePlugin[];
+  private readonly resyncIntervalMs: number;
+  private readonly reportingInstance: string;
+  /** The last FailedScheduling event per pod, to count repeats instead of adding events. */
+  private readonly lastEvent = new Map<string, { name: string; message: string; count: number }>();
+  private informers: Array<Informer<k8s.V1Node> | Informer<k8s.V1Pod> | Informer<k8s.V1Service>> = [];
+  private timers: NodeJS.Timeout[] = [];
+  private nextStartNodeIndex = 0;
+  private pumpScheduled = false;
+  private stopped = false;
+  private started = false;
+
+  constructor(private readonly config: SchedulerConfig) {
+    if (!config.kubeconfig) throw new Error('scheduler: kubeconfig is required');
+    this.schedulerName = config.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.schedulerName))
+      throw new Error(`scheduler: schedulerName "${this.schedulerName}" is not a valid name`);
+    this.log = config.log.child({ component: 'scheduler' });
+    this.clock = config.clock ?? systemClock;
+    const bindConcurrency = positive('bindConcurrency', config.bindConcurrency, 32);
+    const writeConcurrency = positive('writeConcurrency', config.writeConcurrency, 8);
+    this.binds = new Limiter(bindConcurrency);
+    this.writes = new Limiter(writeConcurrency);
+    this.core = makeKeepAliveCoreApi(config.kubeconfig, bindConcurrency + writeConcurrency + 4);
+    this.resyncIntervalMs = positive('resyncIntervalMs', config.resyncIntervalMs, 10_000);
+    this.filters = config.filters ?? FILTER_PLUGINS;
+    this.scores = config.scores ?? SCORE_PLUGINS;
+    this.reportingInstance = `${this.schedulerName}-${hostname()}`;
+    this.queue = new SchedulingQueue({
+      initialBackoffMs: positive('podInitialBackoffMs', config.podInitialBackoffMs, 1000),
+      maxBackoffMs: positive('podMaxBackoffMs', config.podMaxBackoffMs, 10_000),
+      clock: this.clock,
+      onActive: () => this.wake(),
+    });
+  }
+
+  /** Starts the informers; resolves once nodes, services and pods have been listed once. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('scheduler: already started');
+    this.started = true;
+    const watch = new k8s.Watch(this.config.kubeconfig);
+
+    const nodes = new k8s.ListWatch<k8s.V1Node>('/api/v1/nodes', watch, () => this.core.listNode(), false);
+    nodes.on('add', (n) => this.onNode(n));
+    nodes.on('update', (n) => this.onNode(n));
+    nodes.on('delete', (n) => this.cache.deleteNode(n.metadata!.name!));
+
+    const services = new k8s.ListWatch<k8s.V1Service>(
+      '/api/v1/services',
+      watch,
+      () => this.core.listServiceForAllNamespaces(),
+      false,
+    );
+    const keyOf = (s: k8s.V1Service) => `${s.metadata?.namespace}/${s.metadata?.name}`;
+    services.on('add', (s) => this.services.set(keyOf(s), s));
+    services.on('update', (s) => this.services.set(keyOf(s), s));
+    services.on('delete', (s) => this.services.delete(keyOf(s)));
+
+    const pods = new k8s.ListWatch<k8s.V1Pod>(
+      '/api/v1/pods',
+      watch,
+      () => this.core.listPodForAllNamespaces(),
+      false,
+    );
+    pods.on('add', (p) => this.onPod(p));
+    pods.on('update', (p) => this.onPod(p));
+    pods.on('delete', (p) => this.onPodDeleted(p));
+
+    this.informers = [nodes, services, pods];
+    for (const [name, informer] of [
+      ['nodes', nodes],
+      ['services', services],
+      ['pods', pods],
+    ] as const) {
+      informer.on('error', (err: unknown) => {
+        if (this.stopped) return; // stopping aborts the watch: not a failure
+        this.log.warn(`${name} watch failed; restarting it`, { err });
+        setTimeout(() => void informer.start().catch(() => undefined), 1000).unref();
+      });
+    }
+    // Nodes and services first, so the first pods are placed against a full picture.
+    await nodes.start();
+    await services.start();
+    await pods.start();
+    this.timers.push(setInterval(() => this.resync(), this.resyncIntervalMs));
+    for (const t of this.timers) t.unref();
+    this.log.info('scheduler started', { schedulerName: this.schedulerName, nodes: this.cache.nodeCount });
+    this.wake();
+  }
+
+  /** Stops the informers and the loop; resolves once in-flight bindings and writes are done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.queue.close();
+    await Promise.allSettled(this.informers.map((i) => i.stop()));
+    await Promise.allSettled([this.binds.idle(), this.writes.idle()]);
+  }
+
+  private isOurs(pod: k8s.V1Pod): boolean {
+    return (pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === this.schedulerName;
+  }
+
+  private onNode(node: k8s.V1Node): void {
+    this.cache.setNode(node);
+    this.queue.moveAllToActiveOrBackoff();
+  }
+
+  private onPod(pod: k8s.V1Pod): void {
+    const uid = pod.metadata!.uid!;
+    this.cache.updatePod(pod);
+    if (pod.spec?.nodeName || pod.metadata?.deletionTimestamp || !this.isOurs(pod) || isTerminal(pod)) {
+      this.forgetPending(uid);
+      return;
+    }
+    const previous = this.pending.get(uid);
+    this.pending.set(uid, pod);
+    // Our own status writes come back as updates; only a change to what scheduling reads counts.
+    if (!previous || schedulingInputs(previous) !== schedulingInputs(pod)) this.queue.add(uid);
+  }
+
+  private onPodDeleted(pod: k8s.V1Pod): void {
+    const uid = pod.metadata!.uid!;
+    const wasCounted = this.cache.isAssumedOrBound(uid);
+    this.cache.removePod(uid);
+    this.forgetPending(uid);
+    if (wasCounted) this.queue.moveAllToActiveOrBackoff();
+  }
+
+  private forgetPending(uid: string): void {
+    this.pending.delete(uid);
+    this.queue.delete(uid);
+    this.lastEvent.delete(uid);
+  }
+
+  /** The level-triggered pass: every pending pod of ours is in the queue or being bound. */
+  private resync(): void {
+    for (const uid of this.pending.keys()) {
+      if (!this.queue.has(uid) && !this.cache.isAssumedOrBound(uid)) this.queue.add(uid);
+    }
+    this.queue.flushUnschedulableLeftover();
+  }
+
+  private wake(): void {
+    if (this.pumpScheduled || this.stopped || !this.started) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Schedules a batch of active pods, then yields the event loop (watch events keep flowing). */
+  private pump(): void {
+    const deadline = performance.now() + 20;
+    while (!this.stopped && this.binds.hasRoom() && performance.now() < deadline) {
+      const uid = this.queue.pop();
+      if (uid === undefined) return;
+      this.scheduleOne(uid);
+    }
+    if (this.queue.activeCount > 0 && this.binds.hasRoom()) this.wake();
+  }
+
+  private scheduleOne(uid: string): void {
+    const pod = this.pending.get(uid);
+    if (!pod || this.cache.isAssumedOrBound(uid)) return;
+    const nodes = this.cache.nodeInfos();
+    const decision = schedulePod({
+      pod,
+      nodes,
+      services: [...this.services.values()],
+      filters: this.filters,
+      scores: this.scores,
+      startIndex: this.nextStartNodeIndex,
+      ...(this.config.random ? { random: this.config.random } : {}),
+    });
+    const ref = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
+    if (!decision.bind) {
+      this.log.info('pod does not fit any node', {
+        pod: ref,
+        reason: decision.reason,
+        message: decision.message,
+      });
+      this.queue.markUnschedulable(uid);
+      void this.writes.run(() => this.recordFailure(pod, decision.reason, decision.message));
+      return;
+    }
+    this.nextStartNodeIndex = nodes.length
+      ? (this.nextStartNodeIndex + decision.evaluated) % nodes.length
+      : 0;
+    this.cache.assume(pod, decision.nodeName);
+    void this.binds.run(async () => {
+      try {
+        await this.core.createNamespacedPodBinding({
+          name: pod.metadata!.name!,
+          namespace: pod.metadata!.namespace!,
+          body: {
+            apiVersion: 'v1',
+            kind: 'Binding',
+            metadata: { name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, uid },
+            target: { apiVersion: 'v1', kind: 'Node', name: decision.nodeName },
+          },
+        });
+        this.log.debug('pod bound', { pod: ref, node: decision.nodeName });
+        if (this.config.scheduledEvents !== false) {
+          void this.writes.run(() =>
+            this.postEvent(
+              pod,
+              'Normal',
+              'Scheduled',
+              'Binding',
+              `Successfully assigned ${ref} to ${decision.nodeName}`,
+            ),
+          );
+        }
+      } catch (err) {
+        this.cache.forget(uid);
+        if (this.stopped) return;
+        this.log.warn('binding failed; retried after back-off', { pod: ref, node: decision.nodeName, err });
+        if (this.pending.has(uid)) this.queue.requeueWithBackoff(uid);
+      } finally {
+        this.wake();
+      }
+    });
+  }
+
+  /** PodScheduled=False through the status subresource, and a FailedScheduling event. Failures
+   * are logged: the next attempt writes them again. */
+  private async recordFailure(pod: k8s.V1Pod, reason: string, message: string): Promise<void> {
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    const sameCondition =
+      current?.status === 'False' && current.reason === reason && current.message === message;
+    try {
+      if (!sameCondition) {
+        await this.core.patchNamespacedPodStatus(
+          {
+            name: pod.metadata!.name!,
+            namespace: pod.metadata!.namespace!,
+            body: {
+              status: {
+                conditions: [
+                  {
+                    type: 'PodScheduled',
+                    status: 'False',
+                    reason,
+                    message,
+                    lastProbeTime: null,
+                    lastTransitionTime:
+                      current?.status === 'False' && current.lastTransitionTime
+                        ? current.lastTransitionTime
+                        : new Date().toISOString(),
+                  },
+                ],
+              },
+            },
+          },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+        );
+      }
+    } catch (err) {
+      this.log.warn('could not set PodScheduled=False', { pod: pod.metadata?.name, err });
+    }
+    await this.postEvent(pod, 'Warning', 'FailedScheduling', 'Scheduling', message);
+  }
+
+  /** A core/v1 Event about the pod; a repeat of the pod's last FailedScheduling event bumps its
+   * count instead of adding one (as upstream's event correlator does). */
+  private async postEvent(
+    pod: k8s.V1Pod,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    action: string,
+    message: string,
+  ): Promise<void> {
+    const namespace = pod.metadata!.namespace!;
+    const uid = pod.metadata!.uid!;
+    const now = new Date();
+    try {
+      const last = reason === 'FailedScheduling' ? this.lastEvent.get(uid) : undefined;
+      if (last && last.message === message) {
+        last.count++;
+        await this.core.patchNamespacedEvent(
+          { name: last.name, namespace, body: { count: last.count, lastTimestamp: now.toISOString() } },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+        );
+        return;
+      }
+      const name = `${pod.metadata!.name}.${(now.getTime() * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`;
+      await this.core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { name, namespace },
+          involvedObject: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            namespace,
+            name: pod.metadata!.name!,
+            uid,
+            ...(pod.metadata?.resourceVersion ? { resourceVersion: pod.metadata.resourceVersion } : {}),
+          },
+          reason,
+          message,
+          type,
+          action,
+          source: { component: this.schedulerName },
+          reportingComponent: this.schedulerName,
+          reportingInstance: this.reportingInstance,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      });
+      if (reason === 'FailedScheduling' && this.pending.has(uid))
+        this.lastEvent.set(uid, { name, message, count: 1 });
+    } catch (err) {
+      this.log.warn('could not post event', { pod: pod.metadata?.name, reason, err });
+    }
+  }
+}
+
+const isTerminal = (pod: k8s.V1Pod): boolean =>
+  pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+/** What scheduling reads from a pod: a change here may change the answer. */
+const schedulingInputs = (pod: k8s.V1Pod): string => JSON.stringify([pod.spec, pod.metadata?.labels]);
