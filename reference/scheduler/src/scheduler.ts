@@ -13,7 +13,7 @@ import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { schedulePod } from './schedule-pod.ts';
 import { SchedulingQueue, systemClock, type Clock } from './scheduling-queue.ts';
 import { Limiter } from './limiter.ts';
-import { makeKeepAliveCoreApi } from './keep-alive-client.ts';
+import { makeKeepAliveCoreApi } from '../../../common/src/k8s-client.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
