@@ -3,5 +3,11 @@ import type { Benchmark } from './benchmark.ts';
 import { apiserverBench } from './apiserver.ts';
 import { fixtureImagesBench } from './fixture-images.ts';
 import { schedulerBench } from './scheduler.ts';
+import { podStartupBench } from './pod-startup.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [fixtureImagesBench, apiserverBench, schedulerBench];
+export const BENCHMARKS: readonly Benchmark[] = [
+  fixtureImagesBench,
+  apiserverBench,
+  schedulerBench,
+  podStartupBench,
+];

@@ -1,9 +1,11 @@
 // A fresh namespace per test file: created in `before`, deleted in `after` whether the tests passed
 // or not. Deletion is only requested, not awaited: a cluster without a namespace controller leaves
-// the namespace Terminating, and that is no concern of the suite.
+// the namespace Terminating, and that is no concern of the suite. A test that fails gets the
+// namespace's diagnostics (pods, events, logs) recorded before any clean-up of the file runs.
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
 import { loadCluster, type Cluster } from './cluster.ts';
+import { useFailureDiagnostics } from './diagnostics.ts';
 
 /** Limits for the suite's own set-up and clean-up (not requirements; those live in the specs). */
 export const SUITE_TIMEOUTS = {
@@ -31,7 +33,9 @@ export interface TestNamespace {
 }
 
 /**
- * Registers `before`/`after` hooks that create `kconform-<base>-<random>` and delete it afterwards.
+ * Registers `before`/`after` hooks that create `kconform-<base>-<random>` and delete it afterwards,
+ * and an `afterEach` that records the namespace's diagnostics when a test fails. Call it before the
+ * file's own `afterEach` hooks, so the diagnostics show what the test left behind.
  * The returned handle's fields may be read from inside tests and later hooks only.
  */
 export function useTestNamespace(base: string): TestNamespace {
@@ -52,6 +56,8 @@ export function useTestNamespace(base: string): TestNamespace {
     });
     name = created.metadata?.name ?? wanted;
   });
+
+  useFailureDiagnostics(() => (cluster && name ? { cluster, name } : undefined));
 
   after(async function () {
     this.timeout(SUITE_TIMEOUTS.cleanupMs);

@@ -9,8 +9,17 @@ import { parse } from 'yaml';
 export const SPECS_DIR = fileURLToPath(new URL('../specs/', import.meta.url));
 
 export const LEVELS = ['MUST', 'SHOULD'] as const;
-export const TAGS = ['serial', 'disruptive', 'slow'] as const;
-export const STAGES = ['alpha', 'beta', 'stable'] as const;
+/**
+ * `serial`: must not run beside other tests; `disruptive`: may disturb the cluster, so it runs only
+ * in `--mode certify`; `slow`: takes minutes; `smoke`: part of `--mode quick`.
+ */
+export const TAGS = ['serial', 'disruptive', 'slow', 'smoke'] as const;
+/**
+ * `stable` specs count toward a run's result; every other stage is provisional: it runs and is
+ * reported, but its failure never fails a run or a certification. (`alpha` and `beta` are older
+ * names for provisional.)
+ */
+export const STAGES = ['stable', 'provisional', 'beta', 'alpha'] as const;
 
 export type Level = (typeof LEVELS)[number];
 export type Tag = (typeof TAGS)[number];
@@ -186,14 +195,35 @@ export function loadSpecs(dir: string = SPECS_DIR): Map<string, Spec> {
   return specs;
 }
 
+/** A spec whose result counts toward a run's verdict and a certification. */
+export const isStable = (spec: Pick<Spec, 'stage'>): boolean => spec.stage === 'stable';
+
+/** Environment variable the runner sets from `--timeout-scale`: every spec timeout is multiplied. */
+export const TIMEOUT_SCALE_ENV = 'KCONFORM_TIMEOUT_SCALE';
+
+/** The timeout multiplier from KCONFORM_TIMEOUT_SCALE (1 when unset); throws for a bad value. */
+export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[TIMEOUT_SCALE_ENV];
+  if (raw === undefined || raw.trim() === '') return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) {
+    throw new SpecError(`${TIMEOUT_SCALE_ENV}=${raw}: must be a number above 0 and at most 100`);
+  }
+  return scale;
+}
+
 let catalogue: Map<string, Spec> | undefined;
 
-/** The spec with this id from conformance/specs; throws for an id no spec file defines. */
+/**
+ * The spec with this id from conformance/specs, its timeout multiplied by KCONFORM_TIMEOUT_SCALE
+ * (a slow cluster's allowance); throws for an id no spec file defines.
+ */
 export function spec(id: string): Spec {
   catalogue ??= loadSpecs();
   const found = catalogue.get(id);
   if (!found) throw new SpecError(`no spec with id ${id} in ${SPECS_DIR}`);
-  return found;
+  const scale = timeoutScale();
+  return scale === 1 ? found : { ...found, timeout: Math.round(found.timeout * scale) };
 }
 
 /** The one spec id a test title cites, e.g. `[API-UPDATE-CONFLICT] ...`; throws unless exactly one. */

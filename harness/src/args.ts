@@ -13,10 +13,19 @@ export interface OptionSpec {
   validate?: (value: string) => string | undefined;
 }
 
+export interface PositionalSpec {
+  /** Placeholder in the help and the key of its value: `OLD`, `FILE`. */
+  name: string;
+  description: string;
+}
+
 export interface VerbSpec {
+  /** The verb, or `verb sub` for a sub-verb (`report diff`). */
   name: string;
   summary: string;
   options: Record<string, OptionSpec>;
+  /** Arguments that must all be given, in this order; none when absent. */
+  positionals?: PositionalSpec[];
 }
 
 export type ParsedOptions = Record<string, string | boolean | undefined>;
@@ -46,10 +55,19 @@ export function parseVerbArgs(spec: VerbSpec, argv: string[]): ParsedOptions {
     const reason = (err as Error).message.split(/\.(?:\s|$)/)[0] ?? String(err);
     throw usageError(spec.name, reason);
   }
-  if (parsed.positionals.length > 0) {
-    throw usageError(spec.name, `unexpected argument '${parsed.positionals[0]}'`);
+  const wanted = spec.positionals ?? [];
+  const helpAsked = parsed.values.help === true;
+  if (parsed.positionals.length > wanted.length) {
+    throw usageError(spec.name, `unexpected argument '${parsed.positionals[wanted.length]}'`);
+  }
+  if (parsed.positionals.length < wanted.length && !helpAsked) {
+    const missing = wanted.slice(parsed.positionals.length).map((p) => p.name);
+    throw usageError(spec.name, `missing ${missing.join(' and ')}`);
   }
   const values: ParsedOptions = {};
+  wanted.forEach((p, i) => {
+    values[p.name] = parsed.positionals[i];
+  });
   for (const [name, option] of Object.entries(all)) {
     const value = parsed.values[name] ?? option.default;
     if (typeof value === 'string' && option.validate) {
@@ -67,7 +85,14 @@ export function renderHelp(spec: VerbSpec): string {
     const dflt = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
     return `  ${flag.padEnd(24)} ${o.description}${dflt}`;
   });
-  return `usage: kconform ${spec.name} [options]\n\n${spec.summary}\n\noptions:\n${rows.join('\n')}\n`;
+  const positionals = spec.positionals ?? [];
+  const args = positionals.map((p) => ` ${p.name}`).join('');
+  const argRows = positionals.map((p) => `  ${p.name.padEnd(24)} ${p.description}`);
+  return (
+    `usage: kconform ${spec.name}${args} [options]\n\n${spec.summary}\n\n` +
+    (argRows.length > 0 ? `arguments:\n${argRows.join('\n')}\n\n` : '') +
+    `options:\n${rows.join('\n')}\n`
+  );
 }
 
 // Validators shared by several verbs.
@@ -92,3 +117,25 @@ export const regex = (value: string): string | undefined => {
 
 export const nonEmpty = (value: string): string | undefined =>
   value.trim() === '' ? 'must not be empty' : undefined;
+
+/** A positive number (not necessarily whole) no larger than `max`, such as a timeout scale. */
+export const positiveNumber =
+  (max: number) =>
+  (value: string): string | undefined =>
+    /^\d+(\.\d+)?$/.test(value) && Number(value) > 0 && Number(value) <= max
+      ? undefined
+      : `must be a number above 0 and at most ${max}`;
+
+/** A whole number from 0 to `max`. */
+export const wholeNumber =
+  (max: number) =>
+  (value: string): string | undefined =>
+    /^(0|[1-9]\d*)$/.test(value) && Number(value) <= max
+      ? undefined
+      : `must be a whole number from 0 to ${max}`;
+
+/** A comma-separated list of CamelCase feature names (`NodePort,SessionAffinity`). */
+export const featureList = (value: string): string | undefined =>
+  value.split(',').every((name) => /^[A-Z][A-Za-z0-9]*$/.test(name.trim()) || name.trim() === 'core')
+    ? undefined
+    : 'must be feature names separated by commas, like NodePort,SessionAffinity';

@@ -5,7 +5,13 @@ import { isKconformError, KconformError } from '../../common/src/errors.ts';
 import { createLogger, levelFromEnv, type LogSink } from '../../common/src/log.ts';
 import { parseVerbArgs, renderHelp } from './args.ts';
 import { COMMANDS } from './commands/index.ts';
-import type { CommandIO } from './commands/command.ts';
+import {
+  isGroup,
+  type Command,
+  type CommandGroup,
+  type CommandIO,
+  type TerminalOut,
+} from './commands/command.ts';
 
 export interface CliIO {
   stdout: (line: string) => void;
@@ -14,6 +20,8 @@ export interface CliIO {
   cwd: string;
   /** Where log records go; stderr by default. */
   logSink?: LogSink;
+  /** Set when stdout is a terminal (live progress lines). */
+  terminal?: TerminalOut | undefined;
 }
 
 const defaultIO: CliIO = {
@@ -21,7 +29,55 @@ const defaultIO: CliIO = {
   stderr: (line) => process.stderr.write(line + '\n'),
   env: process.env,
   cwd: process.cwd(),
+  terminal: process.stdout.isTTY
+    ? {
+        write: (text) => process.stdout.write(text),
+        get columns() {
+          return process.stdout.columns;
+        },
+      }
+    : undefined,
 };
+
+function groupHelp(group: CommandGroup): string {
+  const subs = group.subcommands
+    .map((c) => `  ${c.name.slice(group.name.length + 1).padEnd(8)} ${c.summary.split('\n')[0]}`)
+    .join('\n');
+  return (
+    `usage: kconform ${group.name} <${group.subcommands.map((c) => c.name.split(' ')[1]).join('|')}> [options]\n\n` +
+    `${group.summary}\n\n${subs}\n\nRun \`kconform ${group.name} <sub> --help\` for its options.\n`
+  );
+}
+
+/** The command `argv` names (a verb, or a group and its sub-verb) and the arguments after it. */
+function findCommand(
+  verbName: string,
+  rest: string[],
+): { command: Command; args: string[] } | { help: string; code: number } {
+  const entry = COMMANDS.find((c) => c.name === verbName);
+  if (!entry) {
+    throw new KconformError(
+      'USAGE',
+      { detail: `unknown verb '${verbName}'; known verbs: ${COMMANDS.map((c) => c.name).join(', ')}` },
+      { hint: 'kconform --help' },
+    );
+  }
+  if (!isGroup(entry)) return { command: entry, args: rest };
+  const [subName, ...args] = rest;
+  if (subName === undefined || subName === '--help' || subName === '-h') {
+    return { help: groupHelp(entry), code: subName === undefined ? 2 : 0 };
+  }
+  const command = entry.subcommands.find((c) => c.name === `${entry.name} ${subName}`);
+  if (!command) {
+    const known = entry.subcommands.map((c) => c.name.split(' ')[1]).join(', ');
+    throw new KconformError(
+      'USAGE',
+      { detail: `${entry.name}: unknown sub-command '${subName}'; known: ${known}` },
+      { hint: `kconform ${entry.name} --help` },
+    );
+  }
+  return { command, args };
+}
 
 export function topLevelHelp(): string {
   const verbs = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary.split('\n')[0]}`).join('\n');
@@ -41,15 +97,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return verbName === undefined ? 2 : 0;
   }
   try {
-    const command = COMMANDS.find((c) => c.name === verbName);
-    if (!command) {
-      throw new KconformError(
-        'USAGE',
-        { detail: `unknown verb '${verbName}'; known verbs: ${COMMANDS.map((c) => c.name).join(', ')}` },
-        { hint: 'kconform --help' },
-      );
+    const found = findCommand(verbName, rest);
+    if ('help' in found) {
+      io.stdout(found.help);
+      return found.code;
     }
-    const options = parseVerbArgs(command, rest);
+    const { command, args } = found;
+    const options = parseVerbArgs(command, args);
     if (options.help) {
       io.stdout(renderHelp(command));
       return 0;
@@ -60,7 +114,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       ...(io.logSink ? { sink: io.logSink } : {}),
       fields: { verb: command.name },
     });
-    const commandIO: CommandIO = { out: io.stdout, log, env: io.env, cwd: io.cwd };
+    const commandIO: CommandIO = { out: io.stdout, log, env: io.env, cwd: io.cwd, terminal: io.terminal };
     return await command.run(options, commandIO);
   } catch (err) {
     if (isKconformError(err)) {

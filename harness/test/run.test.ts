@@ -141,16 +141,24 @@ describe('kconform run: results and exit status', () => {
 
   it('gives every catalogue spec a status: results for what ran, a reason for the rest', () => {
     const results = collect([
-      test('api [API-CRUD-CONFIGMAP] x', 'passed', { retries: 1 }),
+      test('api [API-CRUD-CONFIGMAP] x', 'passed', {
+        retries: 1,
+        failedAttempts: [{ durationMs: 3, message: 'first try: refused' }],
+      }),
       test('api [API-WATCH-RESTART] y', 'failed', { message: 'boom', error: 'Error: boom\n  at y' }),
     ]);
     expect(results.specs.map((s) => [s.id, s.status, s.message])).to.deep.equal([
-      ['API-CRUD-CONFIGMAP', 'passed', ''],
+      [
+        'API-CRUD-CONFIGMAP',
+        'flaky',
+        'passed on attempt 2 after 1 failure(s); first failure: first try: refused',
+      ],
       ['API-WATCH-RESTART', 'failed', 'boom'],
       ['SERVICE-AFFINITY-CLIENTIP', 'skipped', 'the target does not declare support for SessionAffinity'],
       ['SERVICE-CLUSTERIP', 'skipped', 'no test in conformance/suites cites this spec'],
     ]);
-    expect(results.summary).to.deep.equal({ passed: 1, failed: 1, skipped: 2, flaky: 1 });
+    expect(results.summary).to.deep.equal({ passed: 0, failed: 1, skipped: 2, flaky: 1 });
+    expect(results.specs[0]!.diagnostics[0]!.status).to.equal('flaky');
     expect(results.specs[1]!.diagnostics[0]!.error).to.equal('Error: boom\n  at y');
     expect(results.started).to.equal('1970-01-01T00:00:00.000Z');
   });

@@ -116,6 +116,49 @@ describe('kconform up and down @host', function () {
     expect(ips.some((ip) => ip.startsWith('10.244.1.'))).to.equal(true);
     expect(ips.some((ip) => ip.startsWith('10.244.2.'))).to.equal(true);
 
+    // The controller-manager runs: a ReplicationController gets its pods, and replaces a deleted one.
+    await core.createNamespacedReplicationController({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'rc' },
+        spec: {
+          replicas: 2,
+          selector: { app: 'rc' },
+          template: {
+            metadata: { labels: { app: 'rc' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              containers: [{ name: 'c', image, command: ['sleep', '3600'] }],
+            },
+          },
+        },
+      },
+    });
+    const rcPods = async (): Promise<k8s.V1Pod[]> =>
+      (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=rc' })).items.filter(
+        (p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running',
+      );
+    let running: k8s.V1Pod[] = [];
+    const rcDeadline = Date.now() + 60_000;
+    while (Date.now() < rcDeadline && (running = await rcPods()).length < 2) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(running.map((p) => p.metadata?.ownerReferences?.[0]?.kind)).to.deep.equal([
+      'ReplicationController',
+      'ReplicationController',
+    ]);
+    const victim = running[0]!.metadata!.name!;
+    await core.deleteNamespacedPod({ name: victim, namespace: 'default' });
+    const replacedBy = Date.now() + 60_000;
+    while (Date.now() < replacedBy) {
+      running = await rcPods();
+      if (running.length === 2 && !running.some((p) => p.metadata?.name === victim)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(running.map((p) => p.metadata?.name))
+      .to.have.length(2)
+      .and.not.include(victim);
+
     const down = await kconform('down', '--state-dir', stateDir);
     expect(down.code, down.stderr).to.equal(0);
     expect(down.stdout).to.include(`cluster in ${stateDir} stopped and removed`);

@@ -1,8 +1,11 @@
 // TAP version 13 from a run's results: one test point per spec, in catalogue order. A failure
-// carries a YAML block whose `message` tap-junit puts on the JUnit <failure>; a skipped spec is
-// `ok … # SKIP reason`. No TAP comments: tap-junit would attach the last one to every later case.
+// carries a YAML block whose `message` tap-junit puts on the JUnit <failure>, and whose
+// `diagnostics` hold each failed test's stack and the cluster's state (pods, events, logs); a flaky
+// spec is `ok` with a block saying so; a skipped spec is `ok … # SKIP reason`. No TAP comments:
+// tap-junit would attach the last one to every later case.
 import { stringify } from 'yaml';
-import type { RunResults } from './results.ts';
+import { formatSpecDiagnostics } from './diagnostics-text.ts';
+import type { RunResults, SpecResult } from './results.ts';
 
 /** Renders the results as TAP 13 text (ends with a newline); never mutates `results`. */
 export function renderTap(results: RunResults): string {
@@ -13,30 +16,36 @@ export function renderTap(results: RunResults): string {
       lines.push(`ok ${point} - ${spec.id} # SKIP ${oneLine(spec.message)}`);
       return;
     }
-    lines.push(`${spec.status === 'passed' ? 'ok' : 'not ok'} ${point} - ${spec.id}`);
-    if (spec.status === 'failed') {
-      const block = stringify(
-        {
-          message: spec.message,
-          severity: 'fail',
-          area: spec.area,
-          level: spec.level,
-          feature: spec.feature,
-          durationMs: spec.durationMs,
-        },
-        { lineWidth: 0 },
-      );
-      lines.push(
-        '  ---',
-        ...block
-          .trimEnd()
-          .split('\n')
-          .map((line) => `  ${line}`),
-        '  ...',
-      );
-    }
+    lines.push(`${spec.status === 'failed' ? 'not ok' : 'ok'} ${point} - ${spec.id}`);
+    if (spec.status === 'failed') lines.push(...yamlBlock({ ...facts(spec, 'fail') }, spec));
+    if (spec.status === 'flaky') lines.push(...yamlBlock({ ...facts(spec, 'flaky'), flaky: true }, spec));
   });
   return lines.join('\n') + '\n';
+}
+
+function facts(spec: SpecResult, severity: string): Record<string, unknown> {
+  return {
+    message: spec.message,
+    severity,
+    area: spec.area,
+    level: spec.level,
+    feature: spec.feature,
+    ...(spec.stage && spec.stage !== 'stable' ? { stage: spec.stage } : {}),
+    durationMs: spec.durationMs,
+  };
+}
+
+function yamlBlock(fields: Record<string, unknown>, spec: SpecResult): string[] {
+  const diagnostics = formatSpecDiagnostics(spec);
+  const block = stringify(diagnostics ? { ...fields, diagnostics } : fields, { lineWidth: 0 });
+  return [
+    '  ---',
+    ...block
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`),
+    '  ...',
+  ];
 }
 
 // A directive must stay on the test point's line.

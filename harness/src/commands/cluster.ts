@@ -2,13 +2,14 @@
 // cluster (reference/cluster); `run` runs the conformance suite (harness/src/run) against the
 // reference, started for the run, or against the cluster of a kubeconfig.
 import { KconformError } from '../../../common/src/errors.ts';
-import { nonEmpty, oneOf, positiveInt, regex } from '../args.ts';
+import { featureList, nonEmpty, oneOf, positiveInt, positiveNumber, regex, wholeNumber } from '../args.ts';
 import { resolve } from 'node:path';
 import Docker from 'dockerode';
 import { runCommand } from '../../../common/src/exec.ts';
 import { clusterDown, clusterUp } from '../../../reference/cluster/src/cluster.ts';
 import { hostChecks } from '../host/checks.ts';
 import { formatReport, runDoctor } from '../host/doctor.ts';
+import { MODES, type Mode } from '../run/plan.ts';
 import { runConformance } from '../run/run.ts';
 import type { Command, CommandIO } from './command.ts';
 
@@ -105,12 +106,39 @@ export const runCommandVerb: Command = {
   name: 'run',
   summary:
     'Run the conformance suite. Without --kubeconfig, start the reference cluster for the run and\n' +
-    'stop it afterwards. Exit code 0 only when every MUST requirement that ran passed.',
+    'stop it afterwards. Exit code 0 only when every stable MUST requirement that ran passed.\n' +
+    'Modes: quick (a smoke subset, about a minute), default (everything not tagged disruptive),\n' +
+    'certify (every spec of the declared features; provisional ones run but never count).',
   options: {
     kubeconfig: {
       type: 'string',
       value: 'FILE',
       description: 'target this cluster instead of the reference',
+      validate: nonEmpty,
+    },
+    context: {
+      type: 'string',
+      value: 'NAME',
+      description: 'use this context of the kubeconfig instead of its current one',
+      validate: nonEmpty,
+    },
+    mode: {
+      type: 'string',
+      value: 'MODE',
+      description: `which specs: ${MODES.join(', ')}`,
+      default: 'default',
+      validate: oneOf(...MODES),
+    },
+    features: {
+      type: 'string',
+      value: 'A,B',
+      description: 'optional features the target supports (the rest are skipped, never failed)',
+      validate: featureList,
+    },
+    profile: {
+      type: 'string',
+      value: 'FILE',
+      description: 'a target profile (YAML or JSON): features, images, skip list',
       validate: nonEmpty,
     },
     focus: {
@@ -125,6 +153,12 @@ export const runCommandVerb: Command = {
       description: 'leave out specs whose id or area matches',
       validate: regex,
     },
+    'rerun-failed': {
+      type: 'string',
+      value: 'FILE',
+      description: 'run only the specs that failed in this results.json',
+      validate: nonEmpty,
+    },
     list: { type: 'boolean', description: 'print what would run, and why the rest would not, then exit' },
     parallel: {
       type: 'string',
@@ -133,11 +167,31 @@ export const runCommandVerb: Command = {
       default: '1',
       validate: positiveInt(32),
     },
+    retries: {
+      type: 'string',
+      value: 'N',
+      description: 'retry a failed test up to N times; one that then passes is reported flaky',
+      default: '0',
+      validate: wholeNumber(5),
+    },
+    'timeout-scale': {
+      type: 'string',
+      value: 'F',
+      description: "multiply every spec's timeout by F (for a slow cluster)",
+      default: '1',
+      validate: positiveNumber(100),
+    },
     'report-dir': {
       type: 'string',
       value: 'DIR',
-      description: 'where the JSON, TAP, JUnit and Markdown reports go',
+      description: 'where the JSON, TAP, JUnit, Markdown and HTML reports go',
       default: 'kconform-results',
+      validate: nonEmpty,
+    },
+    events: {
+      type: 'string',
+      value: 'FILE',
+      description: 'write one JSON line per test start and end to FILE as the run goes',
       validate: nonEmpty,
     },
     strict: { type: 'boolean', description: 'a failed SHOULD spec fails the run too (otherwise a warning)' },
@@ -146,14 +200,22 @@ export const runCommandVerb: Command = {
     runConformance(
       {
         kubeconfig: options.kubeconfig as string | undefined,
+        context: options.context as string | undefined,
+        mode: options.mode as Mode,
+        features: options.features as string | undefined,
+        profile: options.profile as string | undefined,
         focus: options.focus as string | undefined,
         skip: options.skip as string | undefined,
+        rerunFailed: options['rerun-failed'] as string | undefined,
         list: options.list === true,
         parallel: Number(options.parallel),
+        retries: Number(options.retries),
+        timeoutScale: Number(options['timeout-scale']),
         reportDir: String(options['report-dir']),
+        events: options.events as string | undefined,
         strict: options.strict === true,
       },
-      io,
+      { out: io.out, log: io.log, cwd: io.cwd, terminal: io.terminal },
       { prepareHost: () => prepareHost(io), clusterUp, clusterDown },
     ),
 };

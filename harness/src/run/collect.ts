@@ -1,9 +1,10 @@
 // Turns a plan and the tests' results into the run's results: one entry per spec in the catalogue.
-// A spec is failed when any test citing it failed, passed when its tests all passed, and skipped
-// (with the reason) when it was not selected or no test of it ran.
+// A spec is failed when any test citing it failed; flaky when its tests all passed but one needed a
+// retry; passed when they all passed at the first attempt; skipped (with the reason) when it was
+// not selected or no test of it ran.
 import type { Spec } from '../../../conformance/lib/specs.ts';
 import { citedSpecId } from '../../../conformance/lib/specs.ts';
-import type { RunResults, SpecResult, TestRecord } from '../../../reports/src/results.ts';
+import type { RunResults, RunSettings, SpecResult, TestRecord } from '../../../reports/src/results.ts';
 import { summarize } from '../../../reports/src/results.ts';
 import type { TestResult } from './execute.ts';
 import type { Plan } from './plan.ts';
@@ -19,6 +20,7 @@ export interface CollectInput {
   kconformVersion: string;
   started: Date;
   finished: Date;
+  settings?: RunSettings;
 }
 
 /** The spec id a test's full title cites (`describe title [SPEC-ID] …`); undefined when none. */
@@ -40,16 +42,24 @@ export function collectResults(input: CollectInput): RunResults {
   }
   const excluded = new Map(input.plan.excluded.map((e) => [e.spec.id, e.reason]));
   const specs: SpecResult[] = input.catalogue.map((spec) => {
-    const base = { id: spec.id, area: spec.area, level: spec.level, feature: spec.feature };
+    const base = {
+      id: spec.id,
+      area: spec.area,
+      level: spec.level,
+      feature: spec.feature,
+      stage: spec.stage,
+    };
     const reason = excluded.get(spec.id);
     const tests = reason === undefined ? (bySpec.get(spec.id) ?? []) : [];
     const diagnostics: TestRecord[] = tests.map((t) => ({
       title: t.title,
       file: t.file,
-      status: t.status,
+      status: t.status === 'passed' && (t.failedAttempts?.length ?? 0) > 0 ? 'flaky' : t.status,
       durationMs: t.durationMs,
       retries: t.retries,
       ...(t.error ? { error: t.error } : {}),
+      ...(t.cluster ? { cluster: t.cluster } : {}),
+      ...(t.failedAttempts?.length ? { failedAttempts: t.failedAttempts } : {}),
     }));
     const durationMs = tests.reduce((sum, t) => sum + t.durationMs, 0);
     if (reason !== undefined) return { ...base, status: 'skipped', durationMs, message: reason, diagnostics };
@@ -60,6 +70,19 @@ export function collectResults(input: CollectInput): RunResults {
     }
     const ran = tests.filter((t) => t.status === 'passed');
     if (ran.length > 0 && ran.length === tests.length) {
+      const retried = diagnostics.filter((t) => t.status === 'flaky');
+      if (retried.length > 0) {
+        const message = retried
+          .map((t) => {
+            const failures = t.failedAttempts!;
+            return (
+              `passed on attempt ${failures.length + 1} after ${failures.length} failure(s); ` +
+              `first failure: ${failures[0]!.message.split('\n')[0]}`
+            );
+          })
+          .join('\n');
+        return { ...base, status: 'flaky', durationMs, message, diagnostics };
+      }
       return { ...base, status: 'passed', durationMs, message: '', diagnostics };
     }
     const why =
@@ -75,6 +98,7 @@ export function collectResults(input: CollectInput): RunResults {
     kconformVersion: input.kconformVersion,
     started: input.started.toISOString(),
     finished: input.finished.toISOString(),
+    ...(input.settings ? { settings: input.settings } : {}),
     summary: summarize(specs),
     specs,
   };

@@ -1,13 +1,14 @@
 // Runs the suite's test files in mocha child processes (one, or N with the files split between
 // them), against the cluster named by a kubeconfig, and collects each test's result from the
-// results reporter. A mocha that dies without writing its results is a runner problem, reported
-// as such rather than taken for a pass.
+// results reporter. The reporter's event lines on stdout are handed on as they come (progress and
+// --events); its results file is read at the end. A mocha that dies without writing its results is
+// a runner problem, reported as such rather than taken for a pass.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../common/src/log.ts';
-import type { SpecStatus } from '../../../reports/src/results.ts';
+import type { ClusterDiagnostics, FailedAttempt } from '../../../reports/src/results.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SUITES_DIR = join(ROOT, 'conformance', 'suites');
@@ -18,11 +19,42 @@ const REPORTER = fileURLToPath(new URL('../testing/results-reporter.cjs', import
 export interface TestResult {
   title: string;
   file: string;
-  status: SpecStatus;
+  /** The final attempt's result. */
+  status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   retries: number;
   message?: string;
   error?: string;
+  /** The namespace's state right after the final attempt failed. */
+  cluster?: ClusterDiagnostics;
+  /** Attempts that failed before a retry. */
+  failedAttempts?: FailedAttempt[];
+}
+
+/** What the results reporter says while the suite runs (`KCONFORM-EVENT {json}` lines). */
+export type SuiteEvent =
+  | { event: 'begin'; total: number }
+  | { event: 'test-start'; title: string; file: string; attempt: number }
+  | { event: 'test-retry'; title: string; file: string; durationMs: number; message: string }
+  | {
+      event: 'test-end';
+      title: string;
+      file: string;
+      status: 'passed' | 'failed' | 'skipped';
+      durationMs: number;
+    };
+
+const EVENT_PREFIX = 'KCONFORM-EVENT ';
+
+/** The event a reporter line carries; undefined for any other output. */
+export function parseEventLine(line: string): SuiteEvent | undefined {
+  if (!line.startsWith(EVENT_PREFIX)) return undefined;
+  try {
+    const event = JSON.parse(line.slice(EVENT_PREFIX.length)) as SuiteEvent;
+    return typeof event === 'object' && event !== null && typeof event.event === 'string' ? event : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ExecuteOptions {
@@ -34,9 +66,13 @@ export interface ExecuteOptions {
   parallel: number;
   /** Each process is killed after this long. */
   timeoutMs: number;
+  /** Times mocha retries a failed test (`--retries`). */
+  retries?: number;
+  /** More environment for the suite (KCONFORM_TIMEOUT_SCALE, KCONFORM_IMAGE_MAP). */
+  env?: Record<string, string>;
   log: Logger;
-  /** Each progress line the reporter prints. */
-  progress: (line: string) => void;
+  /** Each reporter event, with the number (from 1) of the mocha process that sent it. */
+  onEvent: (event: SuiteEvent, process: number) => void;
   signal?: AbortSignal;
 }
 
@@ -67,7 +103,12 @@ export function splitFiles(files: readonly string[], n: number): string[][] {
 }
 
 /** The argument list of one mocha process (after `node`). */
-export function mochaArgs(files: readonly string[], grep: string, resultsFile: string): string[] {
+export function mochaArgs(
+  files: readonly string[],
+  grep: string,
+  resultsFile: string,
+  retries = 0,
+): string[] {
   return [
     MOCHA,
     '--no-config',
@@ -82,6 +123,7 @@ export function mochaArgs(files: readonly string[], grep: string, resultsFile: s
     `output=${resultsFile}`,
     '--grep',
     grep,
+    ...(retries > 0 ? ['--retries', String(retries)] : []),
     ...files,
   ];
 }
@@ -95,7 +137,7 @@ export async function executeSuite(options: ExecuteOptions): Promise<Execution> 
 
 async function runOne(files: string[], index: number, options: ExecuteOptions): Promise<Execution> {
   const resultsFile = join(options.workDir, `mocha-${index + 1}.json`);
-  const args = mochaArgs(files, options.grep, resultsFile);
+  const args = mochaArgs(files, options.grep, resultsFile, options.retries ?? 0);
   const log = options.log.child({ mocha: index + 1 });
   log.debug('starting mocha', { files: files.map((f) => relative(ROOT, f)) });
   const stderrTail: string[] = [];
@@ -103,7 +145,7 @@ async function runOne(files: string[], index: number, options: ExecuteOptions): 
     (resolve) => {
       const child = spawn(process.execPath, args, {
         cwd: ROOT,
-        env: { ...process.env, KUBECONFIG: options.kubeconfig },
+        env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfig },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let why: string | undefined;
@@ -116,7 +158,11 @@ async function runOne(files: string[], index: number, options: ExecuteOptions): 
       const onAbort = () => stop('interrupted');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
-      lines(child.stdout, (line) => options.progress(line));
+      lines(child.stdout, (line) => {
+        const event = parseEventLine(line);
+        if (event) options.onEvent(event, index + 1);
+        else if (line.trim() !== '') log.debug('mocha stdout', { line });
+      });
       lines(child.stderr, (line) => {
         log.debug('mocha stderr', { line });
         stderrTail.push(line);

@@ -2,7 +2,7 @@
 // embedded reference, started in a fresh state folder for the run and always stopped after it,
 // whatever happened in between.
 import { KubeConfig } from '@kubernetes/client-node';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../args.ts';
@@ -18,13 +18,16 @@ export interface Target {
   features: ReadonlySet<string> | 'all';
   /** Set for an existing cluster; undefined when the reference is started for the run. */
   kubeconfig?: string;
+  /** The kubeconfig context to use instead of the file's current one. */
+  context?: string;
 }
 
 /**
  * Checks a user's kubeconfig file without contacting the cluster: it must exist, be a file and name
- * a current cluster. Throws a USAGE error naming the file and what is wrong.
+ * a current cluster (or have the context `context`, when given). Throws a USAGE error naming the
+ * file and what is wrong. The target supports `core` and the `features` declared for it.
  */
-export function externalTarget(path: string): Target {
+export function externalTarget(path: string, context?: string, features: readonly string[] = []): Target {
   const bad = (why: string) => usageError('run', `--kubeconfig ${path}: ${why}`);
   if (!existsSync(path)) throw bad('no such file');
   if (!statSync(path).isFile()) throw bad('not a file');
@@ -34,19 +37,44 @@ export function externalTarget(path: string): Target {
   } catch (err) {
     throw bad(`not a readable kubeconfig (${(err as Error).message.split('\n')[0]})`);
   }
+  if (context !== undefined) {
+    if (!kc.getContextObject(context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw usageError(
+        'run',
+        `--context ${context}: ${path} has no such context; its contexts are ${known.join(', ') || 'none'}`,
+      );
+    }
+    kc.setCurrentContext(context);
+  }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw bad(`its current context "${kc.getCurrentContext()}" names no cluster`);
-  // Optional features are declared by a target profile, which does not exist yet: core only.
   return {
-    description: `kubeconfig ${path} (server ${cluster.server})`,
-    features: new Set(['core']),
+    description: `kubeconfig ${path}${context ? ` context ${context}` : ''} (server ${cluster.server})`,
+    features: new Set(['core', ...features]),
     kubeconfig: path,
+    ...(context ? { context } : {}),
   };
 }
 
-export const referenceTarget = (): Target => ({
+/**
+ * The kubeconfig the suite gets: the user's file itself, or (with --context) a copy in `dir` whose
+ * current context is the one asked for, since the suite reads only KUBECONFIG.
+ */
+export function suiteKubeconfig(target: Target & { kubeconfig: string }, dir: string): string {
+  if (!target.context) return target.kubeconfig;
+  const kc = new KubeConfig();
+  kc.loadFromFile(target.kubeconfig);
+  kc.setCurrentContext(target.context);
+  const copy = join(dir, 'kubeconfig');
+  writeFileSync(copy, kc.exportConfig(), { mode: 0o600 });
+  return copy;
+}
+
+/** The reference supports every feature; a declared list (--features, a profile) narrows it. */
+export const referenceTarget = (features?: readonly string[]): Target => ({
   description: `reference (embedded store, ${REFERENCE_NODES} nodes, started for the run)`,
-  features: 'all',
+  features: features === undefined ? 'all' : new Set(['core', ...features]),
 });
 
 export interface ReferenceDeps {

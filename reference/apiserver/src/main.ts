@@ -1,7 +1,8 @@
 // The reference apiserver as a process: `node --import tsx reference/apiserver/src/main.ts
 // --data-dir DIR [--store embedded|etcd] [--etcd-servers URL,...] [--secure-port N]
 // [--bind-address 127.0.0.1] [--tls-cert-file F --tls-private-key-file F] [--token-auth-file F]
-// [--audit-log-path F] [--service-cluster-ip-range CIDR]`. Flags are named as kube-apiserver's.
+// [--audit-log-path F] [--service-cluster-ip-range CIDR] [--default-not-ready-toleration-seconds N]
+// [--default-unreachable-toleration-seconds N]`. Flags are named as kube-apiserver's.
 // Prints `listening on URL` on stdout once it serves; SIGTERM/SIGINT stop it cleanly.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,8 @@ const FLAGS = {
   'service-cluster-ip-range': { type: 'string', default: DEFAULT_SERVICE_NETWORK.serviceCidr },
   'kubelet-certificate-authority': { type: 'string' },
   'kubelet-token-file': { type: 'string' },
+  'default-not-ready-toleration-seconds': { type: 'string', default: '300' },
+  'default-unreachable-toleration-seconds': { type: 'string', default: '300' },
 } as const;
 
 function fail(message: string): never {
@@ -44,6 +47,17 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  const tolerationSeconds = (
+    flag: 'default-not-ready-toleration-seconds' | 'default-unreachable-toleration-seconds',
+  ) => {
+    const text = values[flag];
+    if (!/^\d+$/.test(text)) fail(`--${flag}: "${text}" is not a whole number of seconds`);
+    return Number(text);
+  };
+  const admission = {
+    defaultNotReadyTolerationSeconds: tolerationSeconds('default-not-ready-toleration-seconds'),
+    defaultUnreachableTolerationSeconds: tolerationSeconds('default-unreachable-toleration-seconds'),
+  };
   const log = createLogger({ level: levelFromEnv(process.env, 'info'), fields: { component: 'apiserver' } });
   let store: Store;
   if (values.store === 'embedded') {
@@ -74,7 +88,7 @@ async function main(): Promise<void> {
   const port = Number(values['secure-port']);
   const server = new ApiServer({
     store,
-    rules: upstreamRules(),
+    rules: upstreamRules(admission),
     patcher: applyPatch,
     log,
     host: values['bind-address'],

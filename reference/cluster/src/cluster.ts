@@ -1,8 +1,9 @@
 // `kconform up` and `kconform down`: a whole reference cluster on this host, in the background.
 // up: certificates and a token, the store (embedded, or an etcd process), the apiserver, the
-// scheduler, the network guard (before any pod can start), then one kubelet per node; it returns when every node
-// is Ready. down: stops the kubelets (each removes its containers, sandboxes and bridge), the
-// apiserver and etcd, removes the guard and the state, so the host is as it was.
+// scheduler, the controller-manager, the network guard (before any pod can start), then one kubelet
+// per node; it returns when every node is Ready. down: stops the kubelets (each removes its
+// containers, sandboxes and bridge), the controller-manager, the scheduler, the apiserver and etcd,
+// removes the guard and the state, so the host is as it was.
 import { tsxArgs } from '../../../common/src/tsx.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { freePort, isRunning, startDetached, stopProcess } from './processes.ts'
 
 const KUBELET_MAIN = fileURLToPath(new URL('../../kubelet/src/main.ts', import.meta.url));
 const SCHEDULER_MAIN = fileURLToPath(new URL('../../scheduler/src/main.ts', import.meta.url));
+const CONTROLLER_MANAGER_MAIN = fileURLToPath(new URL('../../controllers/src/main.ts', import.meta.url));
 
 export interface ClusterOptions {
   stateDir: string;
@@ -34,6 +36,8 @@ export interface ClusterOptions {
   /** Reports progress lines for a person ("apiserver serving at …"). */
   progress?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Extra controller-manager flags, e.g. `['--node-monitor-grace-period', '10s']` for tests. */
+  controllerManagerArgs?: string[];
 }
 
 interface ClusterState {
@@ -42,6 +46,7 @@ interface ClusterState {
   apiserver: { pid: number; url: string };
   etcd?: { pid: number; endpoint: string };
   scheduler?: { pid: number };
+  controllerManager?: { pid: number };
   kubelets: Array<{ name: string; index: number; pid: number }>;
   kubeconfig: string;
 }
@@ -173,6 +178,23 @@ export async function clusterUp(options: ClusterOptions): Promise<string> {
     };
     save();
     say(`scheduler started (pid ${state.scheduler.pid})`);
+    state.controllerManager = {
+      pid: startDetached(
+        process.execPath,
+        [
+          ...tsxArgs(CONTROLLER_MANAGER_MAIN),
+          '--kubeconfig',
+          state.kubeconfig,
+          // Dynamically provisioned volumes live with the cluster's state and go with it on down.
+          '--volume-root',
+          join(stateDir, 'volumes'),
+          ...(options.controllerManagerArgs ?? []),
+        ],
+        join(stateDir, 'controller-manager.log'),
+      ),
+    };
+    save();
+    say(`controller-manager started (pid ${state.controllerManager.pid})`);
 
     await guardFor(state.guardName, options.log).install();
     say(`network guard installed (chains KCONFORM-${state.guardName}-*)`);
@@ -262,6 +284,7 @@ export async function clusterDown(options: DownOptions): Promise<boolean> {
       .catch((err: unknown) => options.log.warn('bridge removal failed', { node: k.name, err }));
   }
   say(`${state.kubelets.length} kubelet(s) stopped`);
+  if (state.controllerManager) await stopProcess(state.controllerManager.pid);
   if (state.scheduler) await stopProcess(state.scheduler.pid);
   if (state.apiserver.pid) await stopProcess(state.apiserver.pid);
   if (state.etcd) await stopProcess(state.etcd.pid);
@@ -272,6 +295,7 @@ export async function clusterDown(options: DownOptions): Promise<boolean> {
     state.apiserver.pid,
     state.etcd?.pid ?? 0,
     state.scheduler?.pid ?? 0,
+    state.controllerManager?.pid ?? 0,
     ...state.kubelets.map((k) => k.pid),
   ].filter((pid) => pid && isRunning(pid));
   if (survivors.length) options.log.warn('processes still running after down', { pids: survivors });

@@ -2,6 +2,7 @@
 // the Docker engine. Like upstream's syncLoop it reacts to pod events from the apiserver, to
 // container state changes found by relisting the runtime every second (upstream's PLEG), and
 // re-syncs every pod on a timer; each pod is synced by one worker at a time.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type Docker from 'dockerode';
@@ -12,10 +13,16 @@ import { NodeNetwork } from './node-network.ts';
 import { cleanUpNode } from './node-cleanup.ts';
 import { KubeletServer } from './api/kubelet-server.ts';
 import { LeaseRenewer } from './node/lease.ts';
-import type { NodeIdentity } from './node/node-object.ts';
+import { nodeObject, type NodeIdentity } from './node/node-object.ts';
 import { NodeStatusReporter, readHostFacts } from './node/node-status.ts';
+import { EventRecorder } from './events.ts';
 import { Backoff } from './pods/backoff.ts';
+import { ProbeManager } from './probes/probe-manager.ts';
+import { Prober } from './probes/prober.ts';
 import { PodSyncer } from './pods/pod-syncer.ts';
+import { ApiObjects } from './pods/api-objects.ts';
+import { PodSetup } from './pods/pod-setup.ts';
+import { VolumeManager } from './volumes/volume-manager.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { LABEL_POD_UID } from './runtime/container-runtime.ts';
 
@@ -36,6 +43,12 @@ export interface KubeletConfig {
   resyncIntervalMs?: number;
   leaseRenewIntervalMs?: number;
   runCommand?: RunCommand;
+  /** The cluster DNS servers pods' resolv.conf names (`--cluster-dns`); default 10.96.0.10. */
+  clusterDns?: string[];
+  /** `--cluster-domain`; default cluster.local. */
+  clusterDomain?: string;
+  /** The resolv.conf pods with dnsPolicy Default get (`--resolv-conf`); "" for none. */
+  resolvConf?: string;
   /** Serve the kubelet API (logs, exec) over HTTPS on hostIp; absent: not served. */
   api?: {
     tls: { certFile: string; keyFile: string };
@@ -51,6 +64,10 @@ export class Kubelet {
   private readonly runtime: DockerRuntime;
   private readonly sandboxes: PodSandboxManager;
   private readonly syncer: PodSyncer;
+  private readonly events: EventRecorder;
+  private readonly probes: ProbeManager;
+  private readonly objects: ApiObjects;
+  private readonly volumes: VolumeManager;
   private readonly core: k8s.CoreV1Api;
   private readonly log: Logger;
   private readonly reporter: NodeStatusReporter;
@@ -90,6 +107,39 @@ export class Kubelet {
     });
     this.core = config.kubeconfig.makeApiClient(k8s.CoreV1Api);
     const hostIp = config.hostIp ?? '127.0.0.1';
+    this.events = new EventRecorder({ core: this.core, nodeName: config.nodeName, log: this.log });
+    this.probes = new ProbeManager({
+      prober: new Prober({ runtime: this.runtime, events: this.events, log: this.log }),
+      onChange: (uid) => this.enqueue(uid), // a changed probe result wants a sync (kill, ready)
+      log: this.log,
+    });
+    this.objects = new ApiObjects(config.kubeconfig, this.core, this.log);
+    this.volumes = new VolumeManager({
+      podsDir: join(config.stateDir, 'pods'),
+      objects: this.objects,
+      runCommand: run,
+      log: this.log,
+    });
+    const hostFacts = readHostFacts('docker://unknown');
+    const allocatable = nodeObject(
+      { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp },
+      hostFacts,
+      new Date(),
+    ).status!.allocatable!;
+    const resolvConf = config.resolvConf ?? '/etc/resolv.conf';
+    const setup = new PodSetup({
+      volumes: this.volumes,
+      sources: this.objects,
+      services: () => this.objects.listServices(),
+      dns: {
+        clusterDns: config.clusterDns ?? ['10.96.0.10'],
+        clusterDomain: config.clusterDomain ?? 'cluster.local',
+        hostResolvConf: resolvConf === '' ? undefined : readFileSync(resolvConf, 'utf8'),
+      },
+      hostIp,
+      allocatable: { cpu: allocatable.cpu!, memory: allocatable.memory! },
+      events: this.events,
+    });
     this.syncer = new PodSyncer({
       runtime: this.runtime,
       sandboxes: this.sandboxes,
@@ -97,8 +147,10 @@ export class Kubelet {
       backoff: new Backoff(),
       nodeName: config.nodeName,
       hostIp,
-      volumeRoot: join(config.stateDir, 'volumes'),
+      setup,
       log: this.log,
+      events: this.events,
+      probes: this.probes,
     });
     this.identity = { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp };
     this.api = config.api
@@ -115,7 +167,7 @@ export class Kubelet {
     this.reporter = new NodeStatusReporter({
       core: this.core,
       identity: this.identity,
-      host: readHostFacts('docker://unknown'),
+      host: hostFacts,
       log: this.log,
     });
     this.lease = new LeaseRenewer({
@@ -134,6 +186,8 @@ export class Kubelet {
     await this.reporter.register();
     this.reporter.start();
     await this.lease.start();
+    // Services before pods: a container's service variables need them (upstream waits too).
+    await this.objects.start();
 
     const fieldSelector = `spec.nodeName=${this.config.nodeName}`;
     this.informer = new k8s.ListWatch<k8s.V1Pod>(
@@ -166,11 +220,14 @@ export class Kubelet {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.probes.stop();
     this.reporter.stop();
     this.lease.stop();
     await this.informer?.stop();
+    await this.objects.stop();
     await this.api?.stop();
     await Promise.allSettled([...this.queues.values()]);
+    await this.events.flush();
   }
 
   /** Stops the loops and removes everything of this node from the host (`kconform down`). */
@@ -182,6 +239,8 @@ export class Kubelet {
       network: this.network,
       logger: this.log,
     });
+    // Volumes after the containers that used them: unmounts Memory emptyDirs, removes pod dirs.
+    await this.volumes.tearDownOrphans(new Set());
   }
 
   private resyncAll(): void {
@@ -191,9 +250,13 @@ export class Kubelet {
       .list()
       .then((containers) => {
         const known = new Set((this.informer?.list() ?? []).map((p) => p.metadata!.uid!));
-        for (const uid of new Set(containers.map((c) => c.labels[LABEL_POD_UID] ?? ''))) {
+        const withContainers = new Set(containers.map((c) => c.labels[LABEL_POD_UID] ?? ''));
+        for (const uid of withContainers) {
           if (uid && !known.has(uid)) this.enqueue(uid);
         }
+        // Volume dirs of pods that are gone and have nothing left running (upstream's
+        // cleanupOrphanedPodDirs); a pod still being torn down keeps its dir until then.
+        return this.volumes.tearDownOrphans(new Set([...known, ...withContainers]));
       })
       .catch((err: unknown) => this.log.warn('orphan scan failed', { err }));
   }

@@ -23,6 +23,9 @@ const FLAGS = {
   'tls-private-key-file': { type: 'string' },
   'authentication-token-file': { type: 'string' },
   port: { type: 'string', default: '0' },
+  'cluster-dns': { type: 'string', default: '10.96.0.10' },
+  'cluster-domain': { type: 'string', default: 'cluster.local' },
+  'resolv-conf': { type: 'string', default: '/etc/resolv.conf' },
 } as const;
 
 function fail(message: string): never {
@@ -65,6 +68,10 @@ async function main(): Promise<void> {
     stateDir: values['root-dir']!,
     pauseImage: values['pod-infra-container-image']!,
     ...(values['pod-range'] ? { podRange: values['pod-range'] } : {}),
+    // comma-separated, as upstream's --cluster-dns; empty: ClusterFirst pods fall back to Default
+    clusterDns: values['cluster-dns']!.split(',').filter((ip) => ip !== ''),
+    clusterDomain: values['cluster-domain']!,
+    resolvConf: values['resolv-conf']!,
     ...(values['tls-cert-file']
       ? {
           api: {

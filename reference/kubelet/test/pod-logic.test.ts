@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import type { V1Pod } from '@kubernetes/client-node';
 import { Backoff } from '../src/pods/backoff.ts';
-import { containerEnv, containerSpec, memoryBytes, milliCpu } from '../src/pods/container-spec.ts';
+import { containerSpec, memoryBytes, milliCpu } from '../src/pods/container-spec.ts';
+import { resolveEnv } from '../src/pods/env.ts';
 import { podPhase, podStatus, type ObservedContainer } from '../src/pods/pod-status.ts';
 
 const pod = (restartPolicy = 'Always', names = ['main']): V1Pod => ({
@@ -127,7 +128,7 @@ describe('container spec', () => {
     ip: '10.244.1.2',
     gateway: '10.244.1.1',
   };
-  it('maps command/args, limits and the downward API', () => {
+  it('maps command/args, limits and the downward API', async () => {
     const p = pod();
     const c = {
       name: 'main',
@@ -143,18 +144,25 @@ describe('container spec', () => {
       ],
       resources: { limits: { memory: '64Mi', cpu: '500m' } },
     };
-    const spec = containerSpec(c, { pod: p, sandbox, nodeName: 'n1', hostIp: '127.0.0.1', restartCount: 2 });
+    const downward = {
+      podIps: [sandbox.ip],
+      hostIps: ['127.0.0.1'],
+      allocatable: { cpu: '2', memory: '1Gi' },
+    };
+    const none = { configMap: () => Promise.resolve(undefined), secret: () => Promise.resolve(undefined) };
+    const env = await resolveEnv(p, c, downward, none, new Map());
+    const spec = containerSpec(c, { pod: p, sandbox, restartCount: 2, env });
     expect(spec.entrypoint).to.deep.equal(['sh']);
     expect(spec.cmd).to.deep.equal(['-c', 'true']);
     expect(spec.env).to.deep.equal({ A: 'x', B: 'x-y', NS: 'ns', IP: '10.244.1.2', APP: 'a' });
     expect(spec.memoryBytes).to.equal(64 * 2 ** 20);
-    expect(spec.nanoCpus).to.equal(5e8);
+    expect(spec.memorySwapBytes).to.equal(64 * 2 ** 20);
+    expect(spec.cpuQuota).to.equal(50_000);
+    expect(spec.cpuPeriod).to.equal(100_000);
     expect(spec.cpuShares).to.equal(512);
     expect(spec.networkMode).to.equal('container:pause1');
     expect(spec.labels['io.kconform.restart-count']).to.equal('2');
-    expect(
-      containerEnv({ name: 'x' }, { pod: p, sandbox, nodeName: 'n1', hostIp: 'h', restartCount: 0 }),
-    ).to.deep.equal({});
+    expect([...(await resolveEnv(p, { name: 'x' }, downward, none, new Map()))]).to.deep.equal([]);
   });
 
   it('parses quantities and refuses nonsense', () => {

@@ -14,6 +14,8 @@ import { schedulePod } from './schedule-pod.ts';
 import { SchedulingQueue, systemClock, type Clock } from './scheduling-queue.ts';
 import { Limiter } from './limiter.ts';
 import { makeKeepAliveCoreApi } from '../../../common/src/k8s-client.ts';
+import { volumeBinding } from './plugins/volume-binding.ts';
+import { VolumeBinder } from './volume-binder.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -35,6 +37,8 @@ export interface SchedulerConfig {
   scores?: readonly ScorePlugin[];
   clock?: Clock;
   random?: () => number;
+  /** How long a pod's late-binding claims may take to bind before the pod is retried. */
+  volumeBindTimeoutMs?: number;
 }
 
 type Informer<T extends k8s.KubernetesObject> = k8s.ListWatch<T>;
@@ -62,7 +66,8 @@ export class Scheduler {
   private readonly reportingInstance: string;
   /** The last FailedScheduling event per pod, to count repeats instead of adding events. */
   private readonly lastEvent = new Map<string, { name: string; message: string; count: number }>();
-  private informers: Array<Informer<k8s.V1Node> | Informer<k8s.V1Pod> | Informer<k8s.V1Service>> = [];
+  private informers: Array<Informer<k8s.KubernetesObject>> = [];
+  private volumes: VolumeBinder | undefined;
   private timers: NodeJS.Timeout[] = [];
   private nextStartNodeIndex = 0;
   private pumpScheduled = false;
@@ -82,7 +87,7 @@ export class Scheduler {
     this.writes = new Limiter(writeConcurrency);
     this.core = makeKeepAliveCoreApi(config.kubeconfig, bindConcurrency + writeConcurrency + 4);
     this.resyncIntervalMs = positive('resyncIntervalMs', config.resyncIntervalMs, 10_000);
-    this.filters = config.filters ?? FILTER_PLUGINS;
+    this.filters = config.filters ?? [...FILTER_PLUGINS, volumeBinding(this.volumeListers())];
     this.scores = config.scores ?? SCORE_PLUGINS;
     this.reportingInstance = `${this.schedulerName}-${hostname()}`;
     this.queue = new SchedulingQueue({
@@ -125,11 +130,24 @@ export class Scheduler {
     pods.on('update', (p) => this.onPod(p));
     pods.on('delete', (p) => this.onPodDeleted(p));
 
-    this.informers = [nodes, services, pods];
+    this.volumes = new VolumeBinder({
+      kubeconfig: this.config.kubeconfig,
+      watch,
+      core: this.core,
+      log: this.log,
+      onChange: () => this.queue.moveAllToActiveOrBackoff(),
+      ...(this.config.volumeBindTimeoutMs ? { bindTimeoutMs: this.config.volumeBindTimeoutMs } : {}),
+    });
+    this.informers = [nodes, services, pods, ...this.volumes.informers] as Array<
+      Informer<k8s.KubernetesObject>
+    >;
     for (const [name, informer] of [
       ['nodes', nodes],
       ['services', services],
       ['pods', pods],
+      ['volumes', this.volumes.informers[0]!],
+      ['volumes', this.volumes.informers[1]!],
+      ['volumes', this.volumes.informers[2]!],
     ] as const) {
       informer.on('error', (err: unknown) => {
         if (this.stopped) return; // stopping aborts the watch: not a failure
@@ -140,6 +158,7 @@ export class Scheduler {
     // Nodes and services first, so the first pods are placed against a full picture.
     await nodes.start();
     await services.start();
+    await Promise.all(this.volumes.informers.map((i) => i.start()));
     await pods.start();
     this.timers.push(setInterval(() => this.resync(), this.resyncIntervalMs));
     for (const t of this.timers) t.unref();
@@ -152,8 +171,19 @@ export class Scheduler {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.queue.close();
+    this.volumes?.close();
     await Promise.allSettled(this.informers.map((i) => i.stop()));
     await Promise.allSettled([this.binds.idle(), this.writes.idle()]);
+  }
+
+  /** The VolumeBinding filter reads the volume caches, which exist once the scheduler starts. */
+  private volumeListers() {
+    return {
+      claim: (ns: string, name: string) => this.volumes?.claim(ns, name),
+      volume: (name: string) => this.volumes?.volume(name),
+      volumes: () => this.volumes?.volumes() ?? [],
+      storageClass: (name: string) => this.volumes?.storageClass(name),
+    };
   }
 
   private isOurs(pod: k8s.V1Pod): boolean {
@@ -250,6 +280,8 @@ export class Scheduler {
     this.cache.assume(pod, decision.nodeName);
     void this.binds.run(async () => {
       try {
+        const node = nodes.find((n) => n.node.metadata?.name === decision.nodeName)?.node;
+        if (this.volumes && node) await this.volumes.bindPodVolumes(pod, decision.nodeName, node);
         await this.core.createNamespacedPodBinding({
           name: pod.metadata!.name!,
           namespace: pod.metadata!.namespace!,

@@ -82,6 +82,9 @@ export interface Selection {
 
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 
+/** How often a delete without preconditions is retried when the object changes under it. */
+const DELETE_ATTEMPTS = 10;
+
 export class Registry {
   readonly store: Store;
   private readonly rules: ObjectRules;
@@ -384,6 +387,26 @@ export class Registry {
 
   /** Deletes now, or marks for graceful deletion; `deleted` tells which (200 vs 202 upstream). */
   async delete(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions,
+  ): Promise<{ object: ApiObject; deleted: boolean }> {
+    // A delete without preconditions asks for "this object, whatever its version": a write that
+    // lands between our read and our transaction (a kubelet's status update) is no reason to
+    // answer 409, so, like upstream's GuaranteedUpdate, read again and retry.
+    const retryable = !options.preconditions?.uid && !options.preconditions?.resourceVersion;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deleteOnce(info, namespace, name, options);
+      } catch (err) {
+        const modified = (err as Error).message?.includes(OBJECT_MODIFIED);
+        if (!retryable || !modified || attempt >= DELETE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async deleteOnce(
     info: ResourceInfo,
     namespace: string | undefined,
     name: string,

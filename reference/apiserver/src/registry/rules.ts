@@ -6,12 +6,13 @@ import { statusError, type ApiError, type Status } from '../api-error.ts';
 import type { ResourceInfo } from '../resources.ts';
 import { mergeStringData } from '../validation/config-data.ts';
 import { applyDefaults } from '../validation/defaults.ts';
+import { addDefaultTolerations } from '../validation/default-toleration-seconds.ts';
 import { validateDecoded, VALIDATED_KINDS } from '../validation/core-v1.ts';
 import { invalidStatus, type FieldError } from '../validation/field-error.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
 import { nameIsDNSSubdomain } from '../validation/names.ts';
 import { checkTypes, decodeErrorStatus } from '../validation/types-check.ts';
-import type { ValidationOptions } from '../validation/options.ts';
+import { resolveOptions, type ValidationOptions } from '../validation/options.ts';
 import type { ApiObject } from './objects.ts';
 import type { ObjectRules } from './strategy.ts';
 
@@ -19,11 +20,18 @@ const fromStatus = (status: Status | ReturnType<typeof invalidStatus>): ApiError
   statusError(status.code, status.reason, status.message, status.details as Status['details']);
 
 export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
+  const resolved = resolveOptions(options);
+  const tolerationSeconds = {
+    notReady: resolved.defaultNotReadyTolerationSeconds,
+    unreachable: resolved.defaultUnreachableTolerationSeconds,
+  };
   return {
     applyDefaults(info: ResourceInfo, obj: ApiObject): ApiObject {
       // Only the core group has upstream defaulters here; others are stored as given.
       if (info.group !== '') return structuredClone(obj);
-      const defaulted = applyDefaults(info.kind, obj);
+      let defaulted = applyDefaults(info.kind, obj);
+      // The DefaultTolerationSeconds admission runs on pod create and update, after defaulting.
+      if (info.kind === 'Pod') defaulted = addDefaultTolerations(defaulted, tolerationSeconds);
       // Upstream defaults the v1 object and then converts it to the internal form, which is what
       // it stores; the one conversion that changes the stored object is Secret's stringData.
       return (info.kind === 'Secret' ? mergeStringData(defaulted) : defaulted) as ApiObject;

@@ -11,6 +11,10 @@ export interface ValidationOptions {
   nodePortRange?: { min: number; max: number };
   /** RecoverVolumeExpansionFailure (beta, on in v1.32): a bound PVC may shrink its request back down. */
   recoverVolumeExpansionFailure?: boolean;
+  /** --default-not-ready-toleration-seconds (DefaultTolerationSeconds admission). */
+  defaultNotReadyTolerationSeconds?: number;
+  /** --default-unreachable-toleration-seconds (DefaultTolerationSeconds admission). */
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export type ResolvedOptions = Required<ValidationOptions>;
@@ -19,6 +23,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   relaxedEnvVarNames: true,
   nodePortRange: { min: 30000, max: 32767 },
   recoverVolumeExpansionFailure: true,
+  defaultNotReadyTolerationSeconds: 300,
+  defaultUnreachableTolerationSeconds: 300,
 };
 
 export const resolveOptions = (opts: ValidationOptions = {}): ResolvedOptions => ({

@@ -61,8 +61,8 @@ export class PodSandboxManager {
    * Returns the pod's running sandbox, making it when there is none: a pause container that is
    * not running (or has no network) is torn down and replaced. On failure nothing is left behind.
    */
-  ensure(pod: PodRef): Promise<PodSandbox> {
-    return this.serialise(pod.uid, () => this.ensureNow(pod));
+  ensure(pod: PodRef, hostname?: string): Promise<PodSandbox> {
+    return this.serialise(pod.uid, () => this.ensureNow(pod, hostname));
   }
 
   /** CNI DEL, then removes the pause container(s) of the pod; does nothing when there are none. */
@@ -74,7 +74,11 @@ export class PodSandboxManager {
 
   /** The pod's running sandbox with its IP, or undefined (never makes one). */
   async find(podUid: string): Promise<PodSandbox | undefined> {
-    for (const c of await this.pauseContainers(podUid)) {
+    return this.runningAmong(await this.pauseContainers(podUid));
+  }
+
+  private async runningAmong(pauses: { id: string }[]): Promise<PodSandbox | undefined> {
+    for (const c of pauses) {
       const status = await this.runtime.inspect(c.id);
       if (status?.state !== 'running') continue;
       const cached = await this.network.cached(this.cniArgs(c.id, status.pid, refFromLabels(status.labels)));
@@ -90,11 +94,14 @@ export class PodSandboxManager {
     return [...new Set(pauses.map((c) => c.labels[LABEL_POD_UID]).filter((uid): uid is string => !!uid))];
   }
 
-  private async ensureNow(pod: PodRef): Promise<PodSandbox> {
-    const existing = await this.find(pod.uid);
+  /** `hostname`: the pod's (upstream's GeneratePodHostNameAndDomain); its name by default. */
+  private async ensureNow(pod: PodRef, hostname = pod.name.slice(0, 63)): Promise<PodSandbox> {
+    // One list serves both the look-up and the clean-up (a pod's start is on this path).
+    const pauses = await this.pauseContainers(pod.uid);
+    const existing = await this.runningAmong(pauses);
     if (existing) return existing;
     // Anything left is stale: stopped, or started without a network. Replace it.
-    for (const c of await this.pauseContainers(pod.uid)) await this.tearDownPause(c.id, pod.uid);
+    for (const c of pauses) await this.tearDownPause(c.id, pod.uid);
 
     const started = Date.now();
     const pauseId = await this.runtime.create({
@@ -103,7 +110,7 @@ export class PodSandboxManager {
       labels: podContainerLabels(pod, POD_INFRA_CONTAINER_NAME),
       networkMode: 'none',
       ipcMode: 'shareable',
-      hostname: pod.name.slice(0, 63),
+      hostname,
     });
     try {
       await this.runtime.start(pauseId);

@@ -97,7 +97,10 @@ export class NodeStatusReporter {
         : c;
     });
     const next = { ...current, status: { ...current.status, ...desired } };
-    const changed = this.statusText(next) !== this.lastStatusText;
+    // Compared with what the API holds too, as upstream's nodeStatusHasChanged does: the node
+    // lifecycle controller may have set the conditions Unknown while this kubelet was silent.
+    const changed =
+      this.statusText(next) !== this.lastStatusText || this.statusText(next) !== this.statusText(current);
     const due = now.getTime() - this.lastPosted >= (this.options.reportIntervalMs ?? 5 * 60_000);
     if (!changed && !due) return;
     this.node = await core.replaceNodeStatus({ name: identity.name, body: next });

@@ -1,89 +1,87 @@
-// Turns a pod's container into what the runtime creates: command and args, environment (with
-// upstream's downward-API fieldRefs), working dir, resource limits as cgroup settings, the pod's
-// sandbox namespaces and our labels. Pure: no I/O, so it is unit-tested alone.
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
+// Turns a pod's container into what the runtime creates: command and args with `$(VAR)`
+// expanded, the resolved environment, working dir, volume binds (readOnly, subPath), the
+// kubelet-managed /etc/hosts and /etc/resolv.conf, resources as cgroup settings (as upstream's
+// kuberuntime does for Linux), the pod's sandbox namespaces and our labels. Pure: the env, the
+// mounted volumes and the /etc files are resolved beforehand, so it is unit-tested alone.
+import { posix } from 'node:path';
+import type { V1Container, V1Pod, V1VolumeMount } from '@kubernetes/client-node';
 import { podContainerLabels, type ContainerSpec } from '../runtime/container-runtime.ts';
 import { PodSandboxManager, type PodSandbox } from '../network/pod-sandbox.ts';
+import type { MountedVolume } from '../volumes/types.ts';
+import { ContainerConfigError, expandCommand } from './env.ts';
+import type { EtcFiles } from './etc-files.ts';
+import { memoryBytes, milliCpu } from './quantity.ts';
+
+export { memoryBytes, milliCpu } from './quantity.ts';
 
 /** Label carrying how many times this container was restarted before (upstream's restartCount). */
 export const LABEL_RESTART_COUNT = 'io.kconform.restart-count';
 
+/** upstream's CFS period (100 ms) and the smallest quota it sets. */
+export const CPU_PERIOD_US = 100_000;
+export const MIN_CPU_QUOTA_US = 1_000;
+/** upstream's MinShares: what a container without a CPU request gets. */
+export const MIN_CPU_SHARES = 2;
+
 export interface SpecContext {
   pod: V1Pod;
   sandbox: PodSandbox;
-  nodeName: string;
-  hostIp: string;
   restartCount: number;
-  /** Host directories for the pod's volumes, by volume name. */
-  volumeDirs?: Record<string, string>;
+  /** The resolved environment, in order (see env.ts). */
+  env?: ReadonlyMap<string, string>;
+  /** The pod's set-up volumes, by volume name. */
+  volumes?: ReadonlyMap<string, MountedVolume>;
+  /** The kubelet-managed hosts and resolv.conf files to bind. */
+  etc?: EtcFiles;
 }
 
-/** Upstream's quantity → bytes for memory limits ("128Mi", "1G", "500000"). */
-export function memoryBytes(quantity: string | undefined): number {
-  if (!quantity) return 0;
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/.exec(quantity);
-  if (!match) throw new Error(`memory quantity "${quantity}" is not a Kubernetes quantity`);
-  const factor: Record<string, number> = {
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    m: 1e-3,
-  };
-  return Math.ceil(Number(match[1]) * (match[2] ? factor[match[2]]! : 1));
+/** upstream's milliCPUToShares: requests (or limits) in millicores → cgroup v1 shares. */
+export function cpuShares(milli: number): number {
+  return Math.max(MIN_CPU_SHARES, Math.floor((milli * 1024) / 1000));
 }
 
-/** Upstream's quantity → millicores ("500m", "2", "0.5"). */
-export function milliCpu(quantity: string | undefined): number {
-  if (!quantity) return 0;
-  const match = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity);
-  if (!match) throw new Error(`cpu quantity "${quantity}" is not a Kubernetes quantity`);
-  return match[2] ? Math.ceil(Number(match[1])) : Math.ceil(Number(match[1]) * 1000);
+/** upstream's milliCPUToQuota: a CPU limit → CFS quota per 100 ms period; 0 without a limit. */
+export function cpuQuota(milli: number): number {
+  if (milli === 0) return 0;
+  return Math.max(MIN_CPU_QUOTA_US, Math.floor((milli * CPU_PERIOD_US) / 1000));
 }
 
-/** Resolves the env of a container: values, and fieldRefs for the pod's own fields. */
-export function containerEnv(container: V1Container, ctx: SpecContext): Record<string, string> {
-  const env: Record<string, string> = {};
-  const fields: Record<string, string> = {
-    'metadata.name': ctx.pod.metadata?.name ?? '',
-    'metadata.namespace': ctx.pod.metadata?.namespace ?? '',
-    'metadata.uid': ctx.pod.metadata?.uid ?? '',
-    'spec.nodeName': ctx.nodeName,
-    'spec.serviceAccountName': ctx.pod.spec?.serviceAccountName ?? '',
-    'status.podIP': ctx.sandbox.ip,
-    'status.podIPs': ctx.sandbox.ip,
-    'status.hostIP': ctx.hostIp,
-    'status.hostIPs': ctx.hostIp,
-  };
-  for (const item of container.env ?? []) {
-    if (item.value !== undefined) {
-      // $(VAR) references to earlier variables expand as upstream's expansion does.
-      env[item.name] = item.value.replace(
-        /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
-        (whole, name: string) => env[name] ?? whole,
-      );
-      continue;
-    }
-    const path = item.valueFrom?.fieldRef?.fieldPath;
-    if (path !== undefined) {
-      const label = /^metadata\.labels\['(.+)'\]$/.exec(path);
-      const annotation = /^metadata\.annotations\['(.+)'\]$/.exec(path);
-      env[item.name] = label
-        ? (ctx.pod.metadata?.labels?.[label[1]!] ?? '')
-        : annotation
-          ? (ctx.pod.metadata?.annotations?.[annotation[1]!] ?? '')
-          : (fields[path] ?? '');
-    }
+/**
+ * Checks a subPath as upstream's makeMounts does and returns the host path it names. Throws
+ * ContainerConfigError for an absolute path or one that climbs out with `..`.
+ */
+export function subPathHostPath(volumePath: string, subPath: string): string {
+  if (posix.isAbsolute(subPath)) {
+    throw new ContainerConfigError(`error SubPath \`${subPath}\` must not be an absolute path`);
   }
-  return env;
+  if (subPath.split('/').includes('..')) {
+    throw new ContainerConfigError(`unable to provision SubPath \`${subPath}\`: must not contain '..'`);
+  }
+  return posix.join(volumePath, subPath);
+}
+
+/** The `host:container[:ro]` binds of a container's volumeMounts and the /etc files. */
+export function containerBinds(
+  container: V1Container,
+  volumes: ReadonlyMap<string, MountedVolume>,
+  etc: EtcFiles | undefined,
+): string[] {
+  const mounts: V1VolumeMount[] = container.volumeMounts ?? [];
+  const binds = mounts.map((mount) => {
+    const volume = volumes.get(mount.name);
+    if (!volume) {
+      throw new ContainerConfigError(
+        `cannot find volume "${mount.name}" to mount into container "${container.name}"`,
+      );
+    }
+    const host = mount.subPath ? subPathHostPath(volume.path, mount.subPath) : volume.path;
+    const readOnly = (mount.readOnly ?? false) || volume.readOnly;
+    return `${host}:${mount.mountPath}${readOnly ? ':ro' : ''}`;
+  });
+  const taken = new Set(mounts.map((m) => posix.normalize(m.mountPath)));
+  if (etc && !taken.has('/etc/hosts')) binds.push(`${etc.hosts}:/etc/hosts`);
+  if (etc && !taken.has('/etc/resolv.conf')) binds.push(`${etc.resolvConf}:/etc/resolv.conf`);
+  return binds;
 }
 
 export function containerSpec(container: V1Container, ctx: SpecContext): ContainerSpec {
@@ -92,23 +90,24 @@ export function containerSpec(container: V1Container, ctx: SpecContext): Contain
   const limits = container.resources?.limits ?? {};
   const requests = container.resources?.requests ?? {};
   const cpuLimit = milliCpu(limits.cpu);
+  // With no request the limit counts (the apiserver defaults requests from limits anyway).
   const cpuRequest = milliCpu(requests.cpu ?? limits.cpu);
-  const binds = (container.volumeMounts ?? []).flatMap((mount) => {
-    const dir = ctx.volumeDirs?.[mount.name];
-    return dir ? [`${dir}:${mount.mountPath}${mount.readOnly ? ':ro' : ''}`] : [];
-  });
+  const memoryLimit = memoryBytes(limits.memory);
+  const env = ctx.env ?? new Map<string, string>();
+  const { command, args } = expandCommand(container, env);
+  const binds = containerBinds(container, ctx.volumes ?? new Map(), ctx.etc);
   return {
     image: container.image!,
-    ...(container.command ? { entrypoint: container.command } : {}),
-    ...(container.args ? { cmd: container.args } : {}),
-    env: containerEnv(container, ctx),
+    ...(command ? { entrypoint: command } : {}),
+    ...(args ? { cmd: args } : {}),
+    env: Object.fromEntries(env),
     ...(container.workingDir ? { workingDir: container.workingDir } : {}),
     labels: { ...podContainerLabels(ref, container.name), [LABEL_RESTART_COUNT]: String(ctx.restartCount) },
     ...PodSandboxManager.joinModes(ctx.sandbox),
     ...(binds.length ? { binds } : {}),
-    ...(limits.memory ? { memoryBytes: memoryBytes(limits.memory) } : {}),
-    ...(cpuLimit ? { nanoCpus: cpuLimit * 1e6 } : {}),
-    // upstream: shares = milliCPU * 1024 / 1000, at least 2
-    ...(cpuRequest ? { cpuShares: Math.max(2, Math.floor((cpuRequest * 1024) / 1000)) } : {}),
+    // No swap beyond the limit: upstream sets the swap limit equal to the memory limit.
+    ...(memoryLimit ? { memoryBytes: memoryLimit, memorySwapBytes: memoryLimit } : {}),
+    ...(cpuLimit ? { cpuQuota: cpuQuota(cpuLimit), cpuPeriod: CPU_PERIOD_US } : {}),
+    cpuShares: cpuShares(cpuRequest),
   };
 }

@@ -1,6 +1,7 @@
 // Computes a pod's status from what runs, as upstream's kubelet does (generateAPIPodStatus,
-// getPhase): container states with reasons, restart counts, the phase, and the PodScheduled,
-// PodReadyToStartContainers, Initialized, ContainersReady and Ready conditions. Pure.
+// getPhase): init and app container states with reasons, restart counts, `ready` and `started`
+// from the probes, the phase, and the PodScheduled, PodReadyToStartContainers, Initialized,
+// ContainersReady and Ready conditions. Pure.
 import type { V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
 
 /** What the kubelet knows about one of the pod's containers. */
@@ -22,6 +23,8 @@ export interface ObservedContainer {
   /** Set while the kubelet waits to (re)start it: CrashLoopBackOff, ErrImagePull, ContainerCreating. */
   waiting?: { reason: string; message?: string };
   ready: boolean;
+  /** The `started` field: running and past its startup probe. Default: running. */
+  started?: boolean;
 }
 
 export interface StatusInput {
@@ -29,6 +32,8 @@ export interface StatusInput {
   podIp?: string;
   hostIp: string;
   containers: ObservedContainer[];
+  /** The pod's init containers, in spec order. */
+  initContainers?: ObservedContainer[];
   now: Date;
 }
 
@@ -44,14 +49,21 @@ function terminatedReason(exitCode: number, oomKilled: boolean): string {
   return exitCode === 0 ? 'Completed' : 'Error';
 }
 
-export function containerStatus(c: ObservedContainer): V1ContainerStatus {
+/**
+ * One container's status. `defaultWaiting` is the reason shown before it ever ran: upstream says
+ * PodInitializing for every container of a pod with init containers, else ContainerCreating.
+ */
+export function containerStatus(
+  c: ObservedContainer,
+  defaultWaiting = 'ContainerCreating',
+): V1ContainerStatus {
   const status: V1ContainerStatus = {
     name: c.name,
     image: c.image,
     imageID: '',
     ready: c.ready,
     restartCount: c.current?.restartCount ?? 0,
-    started: c.current?.state === 'running',
+    started: c.current?.state === 'running' && (c.started ?? true),
     state: {},
     lastState: {},
   };
@@ -73,7 +85,7 @@ export function containerStatus(c: ObservedContainer): V1ContainerStatus {
       },
     };
   } else {
-    status.state = { waiting: { reason: 'ContainerCreating' } };
+    status.state = { waiting: { reason: c.current ? 'ContainerCreating' : defaultWaiting } };
   }
   // While waiting to restart, the last run is the exited current container; otherwise the one before.
   const last = c.waiting && c.current?.state === 'exited' ? c.current : c.previous;
@@ -91,8 +103,28 @@ export function containerStatus(c: ObservedContainer): V1ContainerStatus {
   return status;
 }
 
-/** upstream's getPhase for regular containers (init containers are not handled here yet). */
-export function podPhase(pod: V1Pod, statuses: V1ContainerStatus[]): string {
+/** upstream's getPhase: init containers first (pending or failed), then the app containers. */
+export function podPhase(
+  pod: V1Pod,
+  statuses: V1ContainerStatus[],
+  initStatuses: V1ContainerStatus[] = [],
+): string {
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  let pendingInitialization = 0;
+  let failedInitialization = 0;
+  for (const init of pod.spec?.initContainers ?? []) {
+    const s = initStatuses.find((status) => status.name === init.name);
+    if (!s || s.state?.running) pendingInitialization++;
+    else if (s.state?.terminated) {
+      if (s.state.terminated.exitCode !== 0) failedInitialization++;
+    } else if (s.state?.waiting) {
+      if (s.lastState?.terminated) {
+        if (s.lastState.terminated.exitCode !== 0) failedInitialization++;
+      } else pendingInitialization++;
+    } else pendingInitialization++;
+  }
+  if (failedInitialization > 0 && policy === 'Never') return 'Failed';
+  if (pendingInitialization > 0 || failedInitialization > 0) return 'Pending';
   let pending = 0;
   let running = 0;
   let stopped = 0;
@@ -107,7 +139,6 @@ export function podPhase(pod: V1Pod, statuses: V1ContainerStatus[]): string {
       else pending++;
     } else pending++;
   }
-  const policy = pod.spec?.restartPolicy ?? 'Always';
   if (pending > 0) return 'Pending';
   if (running > 0) return 'Running';
   if (stopped > 0) {
@@ -125,6 +156,7 @@ function condition(
   previous: V1PodCondition[],
   now: Date,
   reason?: string,
+  message?: string,
 ): V1PodCondition {
   const status = ok ? 'True' : 'False';
   const before = previous.find((c) => c.type === type);
@@ -137,31 +169,60 @@ function condition(
         ? asDate(before.lastTransitionTime)!
         : stamp(now),
     ...(!ok && reason ? { reason } : {}),
+    ...(!ok && message ? { message } : {}),
   };
 }
+
+/** Go's %v of a string slice, as upstream's condition messages print names: `[a b]`. */
+const goList = (names: string[]): string => `[${names.join(' ')}]`;
 
 export function podStatus(input: StatusInput): V1PodStatus {
   const { pod, now } = input;
   const previous = pod.status?.conditions ?? [];
-  const containerStatuses = input.containers.map(containerStatus);
-  const phase = podPhase(pod, containerStatuses);
-  const allReady = containerStatuses.length > 0 && containerStatuses.every((s) => s.ready);
+  const hasInit = (pod.spec?.initContainers ?? []).length > 0;
+  const defaultWaiting = hasInit ? 'PodInitializing' : 'ContainerCreating';
+  const containerStatuses = input.containers.map((c) => containerStatus(c, defaultWaiting));
+  // An init container is ready once it exited 0 (upstream's prober manager sets it so).
+  const initContainerStatuses = (input.initContainers ?? []).map((c) => {
+    const s = containerStatus(c, defaultWaiting);
+    s.ready = s.state?.terminated?.exitCode === 0;
+    return s;
+  });
+  const phase = podPhase(pod, containerStatuses, initContainerStatuses);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const allReady = containerStatuses.length > 0 && unready.length === 0;
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
+  const notReadyMessage =
+    unready.length > 0 ? `containers with unready status: ${goList(unready)}` : undefined;
+  // Initialized: every init container exited 0, or an app container already started.
+  const incomplete = initContainerStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const appStarted = containerStatuses.some(
+    (s) => s.state?.running || s.state?.terminated || s.lastState?.terminated,
+  );
+  const initialized = incomplete.length === 0 || appStarted || phase === 'Succeeded';
   const scheduled = condition('PodScheduled', true, previous, now);
   return {
     phase,
     conditions: [
       condition('PodReadyToStartContainers', input.podIp !== undefined, previous, now),
-      condition('Initialized', true, previous, now),
-      condition('Ready', allReady && !terminal, previous, now, notReadyReason),
-      condition('ContainersReady', allReady && !terminal, previous, now, notReadyReason),
+      condition(
+        'Initialized',
+        initialized,
+        previous,
+        now,
+        'ContainersNotInitialized',
+        `containers with incomplete status: ${goList(incomplete)}`,
+      ),
+      condition('Ready', allReady && !terminal, previous, now, notReadyReason, notReadyMessage),
+      condition('ContainersReady', allReady && !terminal, previous, now, notReadyReason, notReadyMessage),
       scheduled,
     ],
     hostIP: input.hostIp,
     hostIPs: [{ ip: input.hostIp }],
     ...(input.podIp ? { podIP: input.podIp, podIPs: [{ ip: input.podIp }] } : {}),
     startTime: asDate(pod.status?.startTime) ?? stamp(now),
+    ...(hasInit ? { initContainerStatuses } : {}),
     containerStatuses,
     qosClass: pod.status?.qosClass ?? 'BestEffort',
   };

@@ -56,6 +56,12 @@ export interface ContainerSpec {
   memoryBytes?: number;
   /** CPU limit in nano-CPUs (1e9 = one CPU; 0 = none). */
   nanoCpus?: number;
+  /** Memory plus swap in bytes; equal to memoryBytes means no swap (upstream's setting). */
+  memorySwapBytes?: number;
+  /** CFS quota in microseconds per `cpuPeriod` (a CPU limit). */
+  cpuQuota?: number;
+  /** CFS period in microseconds. */
+  cpuPeriod?: number;
   /** Relative CPU weight (cgroup v1 shares). */
   cpuShares?: number;
   stopSignal?: string;

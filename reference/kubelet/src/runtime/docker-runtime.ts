@@ -58,7 +58,10 @@ export class DockerRuntime implements ContainerRuntime {
         PidMode: spec.pidMode,
         Binds: spec.binds,
         Memory: spec.memoryBytes,
+        MemorySwap: spec.memorySwapBytes,
         NanoCpus: spec.nanoCpus,
+        CpuQuota: spec.cpuQuota,
+        CpuPeriod: spec.cpuPeriod,
         CpuShares: spec.cpuShares,
       },
     });

@@ -1,0 +1,127 @@
+// What the pods and volumes suites share, after upstream's TestContainerOutput: a busybox pod that
+// prints what it sees and exits (restartPolicy Never), whose log, read through the API, is the
+// evidence; and long-running pods read with exec for what changes while a pod runs.
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { Cluster } from '../../lib/cluster.ts';
+import { image } from '../../lib/images.ts';
+import { waitForObject } from '../../lib/wait.ts';
+
+export const OUTPUT_SERVICE_ACCOUNT = 'kconform-output';
+
+export async function createOutputServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
+  await cluster.core.createNamespacedServiceAccount({
+    namespace,
+    body: { metadata: { name: OUTPUT_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
+  });
+}
+
+/** A busybox container running `script` with `sh -c`. */
+export function shell(name: string, script: string, extra: Partial<V1Container> = {}): V1Container {
+  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
+}
+
+export function testPod(name: string, containers: V1Container[], extra: Partial<V1Pod['spec']> = {}): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { 'conformance.kconform.io/test': name } },
+    spec: {
+      serviceAccountName: OUTPUT_SERVICE_ACCOUNT,
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 1,
+      restartPolicy: 'Never',
+      containers,
+      ...extra,
+    },
+  };
+}
+
+function describePod(pod: V1Pod | undefined): string {
+  if (!pod) return 'absent';
+  const containers = (pod.status?.containerStatuses ?? []).map((c) => {
+    const [state, detail] = Object.entries(c.state ?? {})[0] ?? ['?', {}];
+    const why = (detail as { reason?: string; message?: string }) ?? {};
+    return `${c.name}: ${state}${why.reason ? ` (${why.reason}${why.message ? `: ${why.message}` : ''})` : ''}`;
+  });
+  return `phase ${pod.status?.phase ?? '?'}; ${containers.join('; ') || 'no container statuses'}`;
+}
+
+/** Watches the pod until `until` holds; the timeout error shows its last status. */
+export async function podUntil(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  what: string,
+  until: (pod: V1Pod) => boolean,
+  timeoutMs: number,
+): Promise<V1Pod> {
+  const pod = await waitForObject<V1Pod>(cluster, {
+    what: `pod ${namespace}/${name}: ${what}`,
+    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
+    name,
+    timeoutMs,
+    until: (p) => p !== undefined && until(p),
+    describe: describePod,
+  });
+  return pod!;
+}
+
+/**
+ * Creates the pod, waits for it to succeed and returns each container's log. A pod that fails
+ * rejects with its status and logs.
+ */
+export async function runForOutput(
+  cluster: Cluster,
+  namespace: string,
+  pod: V1Pod,
+  timeoutMs: number,
+): Promise<Record<string, string>> {
+  const name = pod.metadata!.name!;
+  await cluster.core.createNamespacedPod({ namespace, body: pod });
+  const done = await podUntil(
+    cluster,
+    namespace,
+    name,
+    'Succeeded or Failed',
+    (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
+    timeoutMs,
+  );
+  const logs: Record<string, string> = {};
+  for (const c of pod.spec!.containers) {
+    logs[c.name] = await cluster.core.readNamespacedPodLog({ name, namespace, container: c.name });
+  }
+  if (done.status?.phase !== 'Succeeded') {
+    throw new Error(`pod ${namespace}/${name} failed: ${describePod(done)}; logs: ${JSON.stringify(logs)}`);
+  }
+  return logs;
+}
+
+/** `KEY=value` lines (as `env` prints them) as a map. */
+export function parseEnv(text: string): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  return env;
+}
+
+/** Waits until every container of the pod is running. */
+export function podRunning(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  timeoutMs: number,
+): Promise<V1Pod> {
+  return podUntil(
+    cluster,
+    namespace,
+    name,
+    'Running with every container running',
+    (p) =>
+      p.status?.phase === 'Running' &&
+      (p.status.containerStatuses ?? []).length > 0 &&
+      (p.status.containerStatuses ?? []).every((c) => c.state?.running !== undefined),
+    timeoutMs,
+  );
+}
