@@ -185,9 +185,9 @@ export async function generateSpecDocs(
   return files;
 }
 
-/** Where the upstream list lives: shared/ beside the repository, or KCONFORM_UPSTREAM_LIST. */
+/** Where the upstream list lives: the copy kept in conformance/upstream/, or KCONFORM_UPSTREAM_LIST. */
 export function upstreamListPath(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.KCONFORM_UPSTREAM_LIST ?? join(root, '..', 'shared', 'UPSTREAM-CONFORMANCE.md');
+  return env.KCONFORM_UPSTREAM_LIST ?? join(root, 'conformance', 'upstream', 'UPSTREAM-CONFORMANCE.md');
 }
 
 export function readUpstreamList(path: string): string {
