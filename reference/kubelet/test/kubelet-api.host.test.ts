@@ -204,9 +204,13 @@ describe('kubectl logs and exec through the kubelet API @host', function () {
     ).to.equal(
       'Error from server (BadRequest): a container name must be specified for pod pair, choose one of: [a b]',
     );
+    // `kconform up` runs the scheduler: a node selector no node matches keeps this pod unbound
     await core.createNamespacedPod({
       namespace: 'default',
-      body: { metadata: { name: 'unbound' }, spec: { containers: [{ name: 'c', image }] } },
+      body: {
+        metadata: { name: 'unbound' },
+        spec: { nodeSelector: { 'kconform.test/nowhere': 'true' }, containers: [{ name: 'c', image }] },
+      },
     });
     expect((await kubectl(['exec', 'unbound', '--', 'true'])).stderr.trim()).to.equal(
       'Error from server (BadRequest): pod unbound does not have a host assigned',
