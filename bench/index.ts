@@ -4,10 +4,12 @@ import { apiserverBench } from './apiserver.ts';
 import { fixtureImagesBench } from './fixture-images.ts';
 import { schedulerBench } from './scheduler.ts';
 import { podStartupBench } from './pod-startup.ts';
+import { suiteBench } from './suite.ts';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fixtureImagesBench,
   apiserverBench,
   schedulerBench,
   podStartupBench,
+  suiteBench,
 ];

@@ -6,6 +6,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.ts';
 import { randomSuffix } from './namespace.ts';
+import { waitForObject } from './wait.ts';
 
 export const INERT_SERVICE_ACCOUNT = 'kconform-inert';
 export const INERT_IMAGE = 'kconform.invalid/never-pulled:1';
@@ -63,4 +64,36 @@ export function inertPod(name: string, options: InertPodOptions = {}): V1Pod {
       containers: (options.containers ?? ['main']).map((container) => inertContainer(container)),
     },
   };
+}
+
+/** One line per pod for a timeout message: phase, then each container's state and counters. */
+export function describePod(pod: V1Pod | undefined): string {
+  if (!pod) return 'absent';
+  const containers = (pod.status?.containerStatuses ?? []).map((c) => {
+    const [state, detail] = Object.entries(c.state ?? {})[0] ?? ['?', {}];
+    const why = (detail as { reason?: string; message?: string }) ?? {};
+    const reason = why.reason ? ` (${why.reason}${why.message ? `: ${why.message}` : ''})` : '';
+    return `${c.name}: ${state}${reason} ready=${c.ready} started=${c.started} restarts=${c.restartCount}`;
+  });
+  return `phase ${pod.status?.phase ?? '?'}; ${containers.join('; ') || 'no container statuses'}`;
+}
+
+/** Watches the pod until `until` holds; the timeout error shows its last status. */
+export async function podUntil(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  what: string,
+  until: (pod: V1Pod) => boolean,
+  timeoutMs: number,
+): Promise<V1Pod> {
+  const pod = await waitForObject<V1Pod>(cluster, {
+    what: `pod ${namespace}/${name}: ${what}`,
+    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
+    name,
+    timeoutMs,
+    until: (p) => p !== undefined && until(p),
+    describe: describePod,
+  });
+  return pod!;
 }

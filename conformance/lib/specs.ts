@@ -242,6 +242,9 @@ export function citedSpecId(title: string): string {
  * limit lives in the spec file and nowhere else. Call it once at the top of every suite's describe.
  */
 export function useSpecTimeouts(): void {
+  // Read the catalogue now, while mocha collects the suite: inside the hook it would count against
+  // the hook's own 2 s limit, which a loaded machine running several workers can exceed.
+  catalogue ??= loadSpecs();
   beforeEach(function () {
     const test = this.currentTest;
     if (!test) return;

@@ -49,7 +49,10 @@ describe('kconform CLI arguments', () => {
   }
 
   const rejected: Array<[string[], string]> = [
-    [['deploy'], "kconform: unknown verb 'deploy'; known verbs: up, down, run, doctor, report, images"],
+    [
+      ['deploy'],
+      "kconform: unknown verb 'deploy'; known verbs: up, down, run, certify, doctor, report, images",
+    ],
     [['up', '--nodes', '0'], 'kconform: up: --nodes 0: must be a whole number from 1 to 16'],
     [['up', '--nodes', 'two'], 'kconform: up: --nodes two: must be a whole number from 1 to 16'],
     [['up', '--nodes', '17'], 'kconform: up: --nodes 17: must be a whole number from 1 to 16'],

@@ -1,8 +1,9 @@
 // @host: `kconform run` as a user runs it: it starts the embedded reference itself, runs the whole
-// suite, writes the reports, exits 0, and leaves the host as it found it.
+// suite, writes the reports, exits 0, and leaves the host as it found it. It runs with
+// `--parallel 4`, as a CI gate would (the runner's own tests prove parallel and serial reports agree).
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,14 @@ import type { RunResults } from '../../reports/src/results.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUN_TIMEOUT_MS = 900_000;
+/** How long kconform gets to stop its cluster after the SIGINT of a run that overran. */
+const STOP_GRACE_MS = 180_000;
+
+/** The state folders `kconform run` makes for the reference it starts. */
+const runStateDirs = (): string[] =>
+  readdirSync(tmpdir())
+    .filter((name) => name.startsWith('kconform-run-') && !name.startsWith('kconform-run-e2e-'))
+    .map((name) => join(tmpdir(), name));
 
 function kconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -25,6 +34,7 @@ function kconform(args: string[]): Promise<{ code: number | null; stdout: string
     child.stderr.on('data', (c: Buffer) => err.push(c));
     // SIGINT, not SIGKILL: kconform then still stops the cluster it started.
     const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS);
+    timer.unref();
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -54,16 +64,27 @@ async function footprint(): Promise<{ containers: string; bridges: string[]; rul
 }
 
 describe('kconform run against the embedded reference @host', function () {
-  this.timeout(RUN_TIMEOUT_MS + 60_000);
+  this.timeout(RUN_TIMEOUT_MS + STOP_GRACE_MS + 60_000);
   let reportDir: string;
+  let stateDirsBefore: Set<string>;
 
   before(() => {
     reportDir = mkdtempSync(join(tmpdir(), 'kconform-run-e2e-'));
+    stateDirsBefore = new Set(runStateDirs());
   });
-  after(() => rmSync(reportDir, { recursive: true, force: true }));
+  after(async function () {
+    this.timeout(STOP_GRACE_MS);
+    rmSync(reportDir, { recursive: true, force: true });
+    // A run that was cut short may leave its cluster: `kconform down` removes it, so the next
+    // test starts on a clean host whatever happened here.
+    for (const dir of runStateDirs()) {
+      if (stateDirsBefore.has(dir) || !existsSync(join(dir, 'cluster.json'))) continue;
+      await sh(process.execPath, [join(ROOT, 'bin/kconform.mjs'), 'down', '--state-dir', dir]);
+    }
+  });
 
   it('starts the reference, passes every spec of the suite, writes the reports and leaves nothing behind', async () => {
-    const run = await kconform(['run', '--report-dir', reportDir]);
+    const run = await kconform(['run', '--parallel', '4', '--report-dir', reportDir]);
     const lines = run.stdout.trim().split('\n');
     expect(run.code, `exit status; stdout:\n${lines.slice(-15).join('\n')}\nstderr:\n${run.stderr}`).to.equal(
       0,

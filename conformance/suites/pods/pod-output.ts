@@ -4,7 +4,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
 import { image } from '../../lib/images.ts';
-import { waitForObject } from '../../lib/wait.ts';
+import { describePod, podUntil } from '../../lib/pods.ts';
 
 export const OUTPUT_SERVICE_ACCOUNT = 'kconform-output';
 
@@ -36,35 +36,7 @@ export function testPod(name: string, containers: V1Container[], extra: Partial<
   };
 }
 
-function describePod(pod: V1Pod | undefined): string {
-  if (!pod) return 'absent';
-  const containers = (pod.status?.containerStatuses ?? []).map((c) => {
-    const [state, detail] = Object.entries(c.state ?? {})[0] ?? ['?', {}];
-    const why = (detail as { reason?: string; message?: string }) ?? {};
-    return `${c.name}: ${state}${why.reason ? ` (${why.reason}${why.message ? `: ${why.message}` : ''})` : ''}`;
-  });
-  return `phase ${pod.status?.phase ?? '?'}; ${containers.join('; ') || 'no container statuses'}`;
-}
-
-/** Watches the pod until `until` holds; the timeout error shows its last status. */
-export async function podUntil(
-  cluster: Cluster,
-  namespace: string,
-  name: string,
-  what: string,
-  until: (pod: V1Pod) => boolean,
-  timeoutMs: number,
-): Promise<V1Pod> {
-  const pod = await waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name}: ${what}`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs,
-    until: (p) => p !== undefined && until(p),
-    describe: describePod,
-  });
-  return pod!;
-}
+export { podUntil };
 
 /**
  * Creates the pod, waits for it to succeed and returns each container's log. A pod that fails

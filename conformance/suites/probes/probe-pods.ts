@@ -4,7 +4,7 @@
 import type { CoreV1Event, V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
 import { image } from '../../lib/images.ts';
-import { waitForObject } from '../../lib/wait.ts';
+import { describePod, podUntil } from '../../lib/pods.ts';
 
 export const PROBE_SERVICE_ACCOUNT = 'kconform-probes';
 /** upstream's defaultObservationTimeout. */
@@ -48,34 +48,7 @@ export async function createPods(cluster: Cluster, namespace: string, pods: V1Po
   for (const body of pods) await cluster.core.createNamespacedPod({ namespace, body });
 }
 
-function describePod(pod: V1Pod | undefined): string {
-  if (!pod) return 'absent';
-  const containers = (pod.status?.containerStatuses ?? []).map(
-    (c) =>
-      `${c.name}: ${Object.keys(c.state ?? {})[0] ?? '?'} ready=${c.ready} started=${c.started} restarts=${c.restartCount}`,
-  );
-  return `phase ${pod.status?.phase ?? '?'}; ${containers.join('; ') || 'no container statuses'}`;
-}
-
-/** Watches the pod until `until` holds; the timeout error shows its last status. */
-export async function podUntil(
-  cluster: Cluster,
-  namespace: string,
-  name: string,
-  what: string,
-  until: (pod: V1Pod) => boolean,
-  timeoutMs: number,
-): Promise<V1Pod> {
-  const pod = await waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name}: ${what}`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs,
-    until: (p) => p !== undefined && until(p),
-    describe: describePod,
-  });
-  return pod!;
-}
+export { podUntil };
 
 export const containerOf = (pod: V1Pod, name: string) =>
   pod.status?.containerStatuses?.find((c) => c.name === name);

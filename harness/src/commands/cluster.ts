@@ -163,7 +163,7 @@ export const runCommandVerb: Command = {
     parallel: {
       type: 'string',
       value: 'N',
-      description: 'test files run at once',
+      description: 'test files run at once (specs tagged serial or disruptive still run alone)',
       default: '1',
       validate: positiveInt(32),
     },

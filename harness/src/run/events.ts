@@ -8,8 +8,10 @@ export interface EventLine {
   /** ISO 8601. */
   time: string;
   event: 'run-start' | 'test-start' | 'test-retry' | 'test-end' | 'run-end';
-  /** The mocha process (from 1) for test events. */
+  /** The mocha process (from 1, unique in the run) for test events. */
   process?: number;
+  /** The worker (from 1) running that process; with --parallel N, 1 to N. */
+  worker?: number;
   spec?: string;
   title?: string;
   file?: string;
@@ -39,10 +41,16 @@ export class EventsFile {
   }
 
   /** Writes the line for one suite event; the `begin` counts are not test events and are left out. */
-  suiteEvent(event: SuiteEvent, process: number): void {
+  suiteEvent(event: SuiteEvent, process: number, worker?: number): void {
     if (event.event === 'begin') return;
     const spec = specIdOf(event.title);
-    const common = { process, ...(spec ? { spec } : {}), title: event.title, file: event.file };
+    const common = {
+      process,
+      ...(worker !== undefined ? { worker } : {}),
+      ...(spec ? { spec } : {}),
+      title: event.title,
+      file: event.file,
+    };
     if (event.event === 'test-start') this.write({ event: 'test-start', ...common, attempt: event.attempt });
     else if (event.event === 'test-retry')
       this.write({ event: 'test-retry', ...common, durationMs: event.durationMs, message: event.message });

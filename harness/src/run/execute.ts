@@ -1,14 +1,19 @@
-// Runs the suite's test files in mocha child processes (one, or N with the files split between
-// them), against the cluster named by a kubeconfig, and collects each test's result from the
-// results reporter. The reporter's event lines on stdout are handed on as they come (progress and
-// --events); its results file is read at the end. A mocha that dies without writing its results is
-// a runner problem, reported as such rather than taken for a pass.
+// Runs the suite's test files in mocha child processes against the cluster named by a kubeconfig,
+// following a schedule (schedule.ts): serially one process for every file; with --parallel N, N
+// workers taking one file each from a longest-first queue, then the specs that must run alone in
+// one last process with nothing beside it. Each test's result comes from the results reporter: its
+// event lines on stdout are handed on as they come (progress and --events); its results file is
+// read when the process ends. A mocha that dies without writing its results is a runner problem,
+// reported as such rather than taken for a pass.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../common/src/log.ts';
+import type { Spec } from '../../../conformance/lib/specs.ts';
 import type { ClusterDiagnostics, FailedAttempt } from '../../../reports/src/results.ts';
+import { grepFor } from './plan.ts';
+import type { Job, Schedule } from './schedule.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SUITES_DIR = join(ROOT, 'conformance', 'suites');
@@ -58,21 +63,24 @@ export function parseEventLine(line: string): SuiteEvent | undefined {
 }
 
 export interface ExecuteOptions {
-  files: readonly string[];
-  grep: string;
+  schedule: Schedule;
   kubeconfig: string;
   /** Folder for the per-process result files. */
   workDir: string;
+  /** Workers sharing the schedule's parallel jobs. */
   parallel: number;
-  /** Each process is killed after this long. */
-  timeoutMs: number;
+  /** Multiplies every spec's timeout (KCONFORM_TIMEOUT_SCALE); 1 when not given. */
+  timeoutScale?: number;
   /** Times mocha retries a failed test (`--retries`). */
   retries?: number;
   /** More environment for the suite (KCONFORM_TIMEOUT_SCALE, KCONFORM_IMAGE_MAP). */
   env?: Record<string, string>;
   log: Logger;
-  /** Each reporter event, with the number (from 1) of the mocha process that sent it. */
-  onEvent: (event: SuiteEvent, process: number) => void;
+  /**
+   * Each reporter event, with the number (from 1) of the mocha process that sent it, unique in the
+   * run, and the worker (from 1) that runs the process; the process that runs alone is worker 1.
+   */
+  onEvent: (event: SuiteEvent, process: number, worker: number) => void;
   signal?: AbortSignal;
 }
 
@@ -95,12 +103,28 @@ export function suiteFiles(dir: string = SUITES_DIR): string[] {
   return walk(dir);
 }
 
-/** Deals the files out to at most `n` groups, round robin, keeping none empty. */
-export function splitFiles(files: readonly string[], n: number): string[][] {
-  const groups: string[][] = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => []);
-  files.forEach((file, i) => groups[i % groups.length]!.push(file));
-  return groups;
+// Room for a process's start-up and hooks on top of its specs' own limits.
+const PROCESS_SLACK_MS = 300_000;
+
+/**
+ * How long one process may run before it is killed: its specs' limits (scaled) plus room for
+ * start-up and hooks, once more for every retry a test may take.
+ */
+export function processBudgetMs(specs: readonly Spec[], timeoutScale = 1, retries = 0): number {
+  return specs.reduce((sum, s) => sum + s.timeout * timeoutScale, PROCESS_SLACK_MS) * (retries + 1);
 }
+
+/** How many mocha processes a schedule starts (each says `begin` once). */
+export const processCount = (schedule: Schedule): number =>
+  schedule.parallel.length + (schedule.alone ? 1 : 0);
+
+/**
+ * mocha's own default timeout (2 s) is for unit tests. Each suite test gets its spec's timeout from
+ * useSpecTimeouts, and the suite's own hooks set theirs; this bounds any hook that sets none, such
+ * as useSpecTimeouts' beforeEach, whose first call parses the whole catalogue: on a machine busy
+ * with several workers and the cluster, that took more than 2 s and failed every test of a file.
+ */
+export const HOOK_TIMEOUT_MS = 60_000;
 
 /** The argument list of one mocha process (after `node`). */
 export function mochaArgs(
@@ -123,23 +147,55 @@ export function mochaArgs(
     `output=${resultsFile}`,
     '--grep',
     grep,
+    '--timeout',
+    String(HOOK_TIMEOUT_MS),
     ...(retries > 0 ? ['--retries', String(retries)] : []),
     ...files,
   ];
 }
 
-/** Runs the files; resolves when every mocha process has ended (never rejects for a test failure). */
+/**
+ * Runs the schedule; resolves when every mocha process has ended (never rejects for a test
+ * failure). The job that runs alone starts only after every parallel job has ended. Once the run is
+ * interrupted no further job starts; each one left is named in the problems.
+ */
 export async function executeSuite(options: ExecuteOptions): Promise<Execution> {
-  const groups = splitFiles(options.files, options.parallel);
-  const runs = await Promise.all(groups.map((files, index) => runOne(files, index, options)));
+  const { schedule } = options;
+  const queue = [...schedule.parallel];
+  const runs: Execution[] = [];
+  let started = 0;
+  const notStarted = (job: Job): Execution => ({
+    tests: [],
+    problems: [`${describeJob(job)} did not start: the run was interrupted`],
+  });
+  const worker = async (slot: number): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      if (options.signal?.aborted) runs.push(notStarted(job));
+      else runs.push(await runOne(job, ++started, slot, options));
+    }
+  };
+  const workers = Math.max(1, Math.min(options.parallel, queue.length));
+  await Promise.all(Array.from({ length: workers }, (_, i) => worker(i + 1)));
+  if (schedule.alone) {
+    runs.push(
+      options.signal?.aborted
+        ? notStarted(schedule.alone)
+        : await runOne(schedule.alone, ++started, 1, options),
+    );
+  }
   return { tests: runs.flatMap((r) => r.tests), problems: runs.flatMap((r) => r.problems) };
 }
 
-async function runOne(files: string[], index: number, options: ExecuteOptions): Promise<Execution> {
-  const resultsFile = join(options.workDir, `mocha-${index + 1}.json`);
-  const args = mochaArgs(files, options.grep, resultsFile, options.retries ?? 0);
-  const log = options.log.child({ mocha: index + 1 });
-  log.debug('starting mocha', { files: files.map((f) => relative(ROOT, f)) });
+const describeJob = (job: Job): string =>
+  `the mocha process for ${job.files.map((f) => relative(ROOT, f)).join(', ')}`;
+
+async function runOne(job: Job, index: number, slot: number, options: ExecuteOptions): Promise<Execution> {
+  const resultsFile = join(options.workDir, `mocha-${index}.json`);
+  const retries = options.retries ?? 0;
+  const args = mochaArgs(job.files, grepFor(job.specs), resultsFile, retries);
+  const timeoutMs = processBudgetMs(job.specs, options.timeoutScale, retries);
+  const log = options.log.child({ mocha: index, worker: slot });
+  log.debug('starting mocha', { files: job.files.map((f) => relative(ROOT, f)), specs: job.specs.length });
   const stderrTail: string[] = [];
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; why?: string }>(
     (resolve) => {
@@ -154,13 +210,13 @@ async function runOne(files: string[], index: number, options: ExecuteOptions): 
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
       };
-      const timer = setTimeout(() => stop(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+      const timer = setTimeout(() => stop(`timed out after ${timeoutMs} ms`), timeoutMs);
       const onAbort = () => stop('interrupted');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
       lines(child.stdout, (line) => {
         const event = parseEventLine(line);
-        if (event) options.onEvent(event, index + 1);
+        if (event) options.onEvent(event, index, slot);
         else if (line.trim() !== '') log.debug('mocha stdout', { line });
       });
       lines(child.stderr, (line) => {
@@ -176,7 +232,7 @@ async function runOne(files: string[], index: number, options: ExecuteOptions): 
       });
     },
   );
-  const which = `mocha process ${index + 1} (${files.map((f) => relative(ROOT, f)).join(', ')})`;
+  const which = `mocha process ${index} (${job.files.map((f) => relative(ROOT, f)).join(', ')})`;
   if (ended.why || !existsSync(resultsFile)) {
     const detail = ended.why ?? `exited with ${ended.code ?? ended.signal} before writing results`;
     const tail = stderrTail.join('\n').trim();

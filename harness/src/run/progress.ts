@@ -18,6 +18,11 @@ export interface ProgressOptions {
   terminal?: Terminal | undefined;
   /** How many mocha processes will say `begin`. */
   processes: number;
+  /**
+   * The tests the run is expected to have (counted from the sources), shown until every process
+   * has said `begin` with its own count; without it the total shows `?` until then.
+   */
+  expectedTotal?: number;
   now?: () => number;
   /** How often the live line is redrawn even without events (for the clock); 0 for never. */
   redrawMs?: number;
@@ -52,9 +57,15 @@ export class ProgressDisplay {
     }
   }
 
-  /** Tests known so far (each process reports its count when it has loaded its files). */
-  get total(): number {
-    return [...this.totals.values()].reduce((sum, n) => sum + n, 0);
+  /**
+   * The tests of the run: the sum of the processes' own counts once every process has begun,
+   * before that the expected total when one was given; undefined when none is known yet.
+   */
+  get total(): number | undefined {
+    if (this.totals.size >= this.options.processes) {
+      return [...this.totals.values()].reduce((sum, n) => sum + n, 0);
+    }
+    return this.options.expectedTotal;
   }
 
   onEvent(event: SuiteEvent, process: number): void {
@@ -103,15 +114,14 @@ export class ProgressDisplay {
 
   /** The estimated time left: the mean time per finished test times the tests still to come. */
   timeLeft(): number | undefined {
-    if (this.firstStart === undefined || this.done === 0 || this.totals.size < this.options.processes)
-      return undefined;
+    const total = this.total;
+    if (this.firstStart === undefined || this.done === 0 || total === undefined) return undefined;
     const perTest = (this.now() - this.firstStart) / this.done;
-    return perTest * Math.max(0, this.total - this.done);
+    return perTest * Math.max(0, total - this.done);
   }
 
   private counter(): string {
-    const total = this.totals.size < this.options.processes ? '?' : String(this.total);
-    return `[${this.done}/${total}]`;
+    return `[${this.done}/${this.total ?? '?'}]`;
   }
 
   private print(line: string): void {

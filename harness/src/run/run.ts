@@ -16,10 +16,13 @@ import { usageError } from '../args.ts';
 import { collectResults } from './collect.ts';
 import { EventsFile } from './events.ts';
 import { verdict } from './exit-status.ts';
-import { executeSuite, ROOT, suiteFiles, type Execution } from './execute.ts';
-import { formatPlan, grepFor, planRun, type Mode } from './plan.ts';
+import { executeSuite, processCount, ROOT, suiteFiles, type Execution } from './execute.ts';
+import { formatPlan, planRun, type Mode } from './plan.ts';
 import { loadProfile, parseFeatureList, type Profile } from './profile.ts';
 import { ProgressDisplay, type Terminal } from './progress.ts';
+import { knownDurations } from './durations.ts';
+import { scheduleSuite, type Schedule } from './schedule.ts';
+import { indexSuite } from './suite-index.ts';
 import {
   externalTarget,
   referenceTarget,
@@ -72,12 +75,13 @@ export type RunDeps = Omit<ReferenceDeps, 'log' | 'progress'> & {
 };
 
 const INTERRUPTED = 130;
+/** In the report folder: every line the run printed, each with its time. */
+export const RUN_LOG = 'run.log';
 /** Read by conformance/lib/images.ts: the image map the suite's pods use. */
 const IMAGE_MAP_ENV = 'KCONFORM_IMAGE_MAP';
-// Room for hooks and start-up on top of the specs' own limits.
-const SUITE_SLACK_MS = 300_000;
 
-function kconformVersion(): string {
+/** The version in kconform's package.json. */
+export function kconformVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -93,7 +97,16 @@ export function failedSpecIds(file: string): Set<string> {
 }
 
 /** Runs `kconform run` and resolves with its exit code; throws KconformError for a usage problem. */
-export async function runConformance(options: RunOptions, io: RunIO, deps: RunDeps): Promise<number> {
+export async function runConformance(options: RunOptions, given: RunIO, deps: RunDeps): Promise<number> {
+  // Everything the run prints also goes, time-stamped, to run.log in the report folder.
+  const printed: string[] = [];
+  const io: RunIO = {
+    ...given,
+    out: (line) => {
+      printed.push(`${new Date().toISOString()} ${line}`);
+      given.out(line);
+    },
+  };
   const catalogue = deps.specs ? deps.specs() : [...loadSpecs().values()];
   const mode = options.mode ?? 'default';
   const profile: Profile | undefined = options.profile
@@ -162,6 +175,13 @@ export async function runConformance(options: RunOptions, io: RunIO, deps: RunDe
     retries: options.retries ?? 0,
     timeoutScale: options.timeoutScale ?? 1,
   };
+  // An earlier run's results in the same report folder tell how long each spec took.
+  const schedule = scheduleSuite(
+    indexSuite(deps.suiteFiles ? deps.suiteFiles() : suiteFiles()),
+    plan.selected,
+    options.parallel,
+    knownDurations(join(resolve(io.cwd, options.reportDir), 'results.json')),
+  );
   const events = options.events ? openEvents(resolve(io.cwd, options.events)) : undefined;
 
   const controller = new AbortController();
@@ -186,27 +206,29 @@ export async function runConformance(options: RunOptions, io: RunIO, deps: RunDe
     const execute = async (kubeconfig: string): Promise<Execution> => {
       if (controller.signal.aborted)
         return { tests: [], problems: ['the run was interrupted before the suite started'] };
-      io.out(`running ${plan.selected.length} spec(s) against ${targetName}`);
+      io.out(
+        `running ${plan.selected.length} spec(s) against ${targetName}${howParallel(schedule, options.parallel)}`,
+      );
       events?.write({ event: 'run-start', specs: plan.selected.length });
-      const files = deps.suiteFiles ? deps.suiteFiles() : suiteFiles();
-      const parallel = Math.min(options.parallel, files.length);
-      const progress = new ProgressDisplay({ out: io.out, terminal: io.terminal, processes: parallel });
+      const progress = new ProgressDisplay({
+        out: io.out,
+        terminal: io.terminal,
+        processes: processCount(schedule),
+        expectedTotal: schedule.tests,
+      });
       try {
         return await executeSuite({
-          files,
-          grep: grepFor(plan.selected),
+          schedule,
           kubeconfig,
           workDir,
-          parallel,
+          parallel: options.parallel,
           retries: settings.retries,
+          timeoutScale: settings.timeoutScale,
           env,
-          timeoutMs:
-            plan.selected.reduce((sum, s) => sum + s.timeout * settings.timeoutScale, SUITE_SLACK_MS) *
-            (settings.retries + 1),
           log: io.log.child({ component: 'runner' }),
-          onEvent: (event, process) => {
+          onEvent: (event, process, worker) => {
             progress.onEvent(event, process);
-            events?.suiteEvent(event, process);
+            events?.suiteEvent(event, process, worker);
           },
           signal: controller.signal,
         });
@@ -247,9 +269,18 @@ export async function runConformance(options: RunOptions, io: RunIO, deps: RunDe
   }
   const { code, warnings } = verdict(results, { strict: options.strict, runnerProblems: execution.problems });
   for (const warning of warnings) io.out(warning);
-  io.out(`reports: ${reportDir}/{${REPORT_FILES.join(',')}}`);
+  io.out(`reports: ${reportDir}/{${[...REPORT_FILES, RUN_LOG].join(',')}}`);
   io.out(summaryLine(results));
+  writeFileSync(join(reportDir, RUN_LOG), printed.join('\n') + '\n');
   return controller.signal.aborted ? INTERRUPTED : code;
+}
+
+/** `` with one worker; ` (4 workers, then 3 spec(s) alone)` with several. */
+function howParallel(schedule: Schedule, parallel: number): string {
+  if (parallel <= 1) return '';
+  const workers = Math.min(parallel, schedule.parallel.length);
+  const alone = schedule.alone ? `, then ${schedule.alone.specs.length} spec(s) alone` : '';
+  return ` (${workers} worker${workers === 1 ? '' : 's'}${alone})`;
 }
 
 function openEvents(path: string): EventsFile {

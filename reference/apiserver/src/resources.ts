@@ -110,6 +110,24 @@ export const RESOURCES: readonly ResourceInfo[] = [
     { resource: 'secrets', kind: 'Secret', namespaced: true },
     { resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
   ]),
+  ...gv('apps', 'v1', [
+    {
+      resource: 'deployments',
+      kind: 'Deployment',
+      namespaced: true,
+      shortNames: ['deploy'],
+      subresources: ['status', 'scale'],
+      categories: ['all'],
+    },
+    {
+      resource: 'replicasets',
+      kind: 'ReplicaSet',
+      namespaced: true,
+      shortNames: ['rs'],
+      subresources: ['status', 'scale'],
+      categories: ['all'],
+    },
+  ]),
   ...gv('discovery.k8s.io', 'v1', [{ resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true }]),
   ...gv('coordination.k8s.io', 'v1', [{ resource: 'leases', kind: 'Lease', namespaced: true }]),
   ...gv('storage.k8s.io', 'v1', [

@@ -42,6 +42,7 @@ export class ControllerManager {
     const config = keepAliveConfiguration(o.kubeconfig, 32);
     const api: ApiClients = {
       core: new k8s.CoreV1Api(config),
+      apps: new k8s.AppsV1Api(config),
       discovery: new k8s.DiscoveryV1Api(config),
       coordination: new k8s.CoordinationV1Api(config),
       storage: new k8s.StorageV1Api(config),

@@ -7,11 +7,17 @@ import { namespaceController } from './namespace/namespace-controller.ts';
 import { nodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.ts';
 import { taintEvictionController } from './node-lifecycle/taint-eviction-controller.ts';
 import { podGcController } from './pod-gc/pod-gc-controller.ts';
+import { deploymentController } from './deployment/deployment-controller.ts';
+import { replicaSetController } from './replication/replica-set-controller.ts';
 import { replicationController } from './replication/replication-controller.ts';
 import { persistentVolumeBinder } from './volume/pv-controller.ts';
+import { pvProtectionController } from './volume/pv-protection-controller.ts';
+import { pvcProtectionController } from './volume/pvc-protection-controller.ts';
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   replicationcontroller: replicationController,
+  replicaset: replicaSetController,
+  deployment: deploymentController,
   endpoint: endpointsController,
   endpointslice: endpointSliceController,
   garbagecollector: garbageCollector,
@@ -20,4 +26,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'taint-eviction-controller': taintEvictionController,
   podgc: podGcController,
   'persistentvolume-binder': persistentVolumeBinder,
+  'pvc-protection': pvcProtectionController,
+  'pv-protection': pvProtectionController,
 };

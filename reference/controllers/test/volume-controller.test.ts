@@ -84,7 +84,7 @@ describe('controllers: persistent volumes against the apiserver', function () {
     ).then((events) => events.find((e) => e.reason === reason)!);
 
   before(async () => {
-    c = await startTestCluster(['persistentvolume-binder'], (dir) => ({
+    c = await startTestCluster(['persistentvolume-binder', 'pvc-protection', 'pv-protection'], (dir) => ({
       resyncIntervalMs: 2_000,
       volumeRoot: join(dir, 'volumes'),
     }));

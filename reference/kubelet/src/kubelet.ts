@@ -25,6 +25,7 @@ import { PodSetup } from './pods/pod-setup.ts';
 import { VolumeManager } from './volumes/volume-manager.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { LABEL_POD_UID } from './runtime/container-runtime.ts';
+import { KubeletMetrics, type SyncOperation } from './metrics/kubelet-metrics.ts';
 
 export interface KubeletConfig {
   nodeName: string;
@@ -74,6 +75,10 @@ export class Kubelet {
   private readonly lease: LeaseRenewer;
   private readonly identity: NodeIdentity;
   private readonly api: KubeletServer | undefined;
+  /** What the kubelet API serves at /metrics and /metrics/probes. */
+  readonly metrics: KubeletMetrics;
+  /** Pods synced at least once (their next sync is not a "create"). */
+  private readonly synced = new Set<string>();
   private informer: k8s.ListWatch<k8s.V1Pod> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   /** The tail of each pod's work queue: one sync per pod at a time. */
@@ -103,13 +108,20 @@ export class Kubelet {
       runtime: this.runtime,
       network: this.network.cni,
       pauseImage: config.pauseImage,
+      hostIp: config.hostIp ?? '127.0.0.1',
       logger: this.log,
     });
     this.core = config.kubeconfig.makeApiClient(k8s.CoreV1Api);
     const hostIp = config.hostIp ?? '127.0.0.1';
     this.events = new EventRecorder({ core: this.core, nodeName: config.nodeName, log: this.log });
+    this.metrics = new KubeletMetrics(config.nodeName);
     this.probes = new ProbeManager({
-      prober: new Prober({ runtime: this.runtime, events: this.events, log: this.log }),
+      prober: new Prober({
+        runtime: this.runtime,
+        events: this.events,
+        log: this.log,
+        metrics: this.metrics,
+      }),
       onChange: (uid) => this.enqueue(uid), // a changed probe result wants a sync (kill, ready)
       log: this.log,
     });
@@ -151,6 +163,7 @@ export class Kubelet {
       log: this.log,
       events: this.events,
       probes: this.probes,
+      observer: this.metrics,
     });
     this.identity = { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp };
     this.api = config.api
@@ -160,6 +173,7 @@ export class Kubelet {
           host: hostIp,
           ...(config.api.port !== undefined ? { port: config.api.port } : {}),
           pods: () => this.informer?.list() ?? [],
+          metrics: this.metrics,
           runtime: this.runtime,
           log: this.log,
         })
@@ -199,7 +213,10 @@ export class Kubelet {
       fieldSelector,
     );
     const enqueue = (pod: k8s.V1Pod): void => this.enqueue(pod.metadata!.uid!);
-    this.informer.on('add', enqueue);
+    this.informer.on('add', (pod) => {
+      this.metrics.podSeen(pod.metadata!.uid!);
+      enqueue(pod);
+    });
     this.informer.on('update', enqueue);
     this.informer.on('delete', enqueue);
     this.informer.on('error', (err: unknown) => {
@@ -265,6 +282,7 @@ export class Kubelet {
   private async relist(): Promise<void> {
     try {
       const containers = await this.runtime.list();
+      this.metrics.runtimeListed(containers);
       const now = new Map<string, string>();
       for (const c of containers) {
         const uid = c.labels[LABEL_POD_UID] ?? '';
@@ -299,7 +317,21 @@ export class Kubelet {
 
   private async syncPod(uid: string): Promise<void> {
     const pod = (this.informer?.list() ?? []).find((p) => p.metadata?.uid === uid);
+    const operation: SyncOperation =
+      !pod || pod.metadata?.deletionTimestamp ? 'kill' : this.synced.has(uid) ? 'sync' : 'create';
+    const began = performance.now();
+    try {
+      await this.syncPodNow(uid, pod);
+    } finally {
+      this.metrics.podSynced(operation, (performance.now() - began) / 1000);
+    }
+  }
+
+  private async syncPodNow(uid: string, pod: k8s.V1Pod | undefined): Promise<void> {
+    if (pod) this.synced.add(uid);
     if (!pod) {
+      this.synced.delete(uid);
+      this.metrics.podForgotten(uid);
       // Not ours (any more): whatever still runs for it goes, at once.
       await this.syncer.stopPodContainers(uid, 0);
       return;

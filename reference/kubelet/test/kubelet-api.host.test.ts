@@ -120,6 +120,69 @@ describe('kubectl logs and exec through the kubelet API @host', function () {
     expect(JSON.parse(body)).to.include({ kind: 'PodList', apiVersion: 'v1' });
   });
 
+  it('serves /pods (the PodList of the node’s pods), /metrics and /metrics/probes to the token only', async () => {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'metered' },
+        spec: {
+          nodeName: NODE,
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'main',
+              image,
+              command: ['sh', '-c', 'exec sleep 3600'],
+              readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'metered' });
+      if (pod.status?.containerStatuses?.[0]?.ready) break;
+      if (Date.now() > deadline) throw new Error('pod metered not ready after 90000 ms');
+      await sleep(250);
+    }
+    const node = await core.readNode({ name: NODE });
+    const port = node.status!.daemonEndpoints!.kubeletEndpoint!.Port!;
+    const ca = readFileSync(join(stateDir, 'pki', 'ca.crt'), 'utf8');
+    const token = readFileSync(join(stateDir, 'kubelet-api-token'), 'utf8').trim();
+    expect(await kubeletGet(port, '/metrics', ca)).to.deep.equal([401, 'Unauthorized']);
+
+    const [podsCode, podsBody] = await kubeletGet(port, '/pods', ca, token);
+    expect(podsCode).to.equal(200);
+    const list = JSON.parse(podsBody) as { kind: string; items: k8s.V1Pod[] };
+    const metered = list.items.find((p) => p.metadata?.name === 'metered');
+    expect(metered?.spec?.nodeName).to.equal(NODE);
+    expect(list.items.every((p) => p.spec?.nodeName === NODE)).to.equal(true);
+
+    // the running-container gauge follows the runtime relist (every second): wait for it, bounded
+    let code = 0;
+    let metrics = '';
+    const relisted = Date.now() + 10_000;
+    do {
+      [code, metrics] = await kubeletGet(port, '/metrics', ca, token);
+      if (/^kubelet_running_containers\{container_state="running"\} [1-9]/m.test(metrics)) break;
+      await sleep(250);
+    } while (Date.now() < relisted);
+    expect(code).to.equal(200);
+    expect(metrics).to.include(`kubelet_node_name{node="${NODE}"} 1`);
+    expect(metrics).to.include('# TYPE kubelet_pod_start_duration_seconds histogram');
+    expect(metrics).to.match(/^kubelet_pod_start_duration_seconds_count [1-9]\d*$/m);
+    expect(metrics).to.match(/^kubelet_running_pods [1-9]\d*$/m);
+    expect(metrics).to.match(/^kubelet_running_containers\{container_state="running"\} [1-9]\d*$/m);
+    expect(metrics).to.match(/^kubelet_pod_worker_duration_seconds_count\{operation_type="create"\} [1-9]/m);
+    expect(metrics).to.match(/^process_resident_memory_bytes \d+$/m);
+    const [probesCode, probes] = await kubeletGet(port, '/metrics/probes', ca, token);
+    expect(probesCode).to.equal(200);
+    expect(probes).to.match(
+      /^prober_probe_total\{probe_type="Readiness",result="successful",container="main",pod="metered",namespace="default",pod_uid="[0-9a-f-]+"\} [1-9]\d*$/m,
+    );
+  });
+
   it('logs: all lines, --tail, --timestamps, and -f sees a new line appear', async () => {
     await runningPod('echo', 'for i in 1 2 3; do echo line $i; done; sleep 3600');
     const all = await kubectl(['logs', 'echo']);

@@ -1,6 +1,8 @@
 // The scheduler's plugin contracts, a reduced form of upstream's framework
-// (pkg/scheduler/framework/interface.go): only Filter and Score. A filter answers per node with a
-// status carrying upstream's reason strings; a score plugin answers 0–100 per node.
+// (pkg/scheduler/framework/interface.go): Filter and Score, each with an optional pre-pass
+// (PreFilter, PreScore) for plugins that must look at the whole cluster once per cycle. A filter
+// answers per node with a status carrying upstream's reason strings; a score plugin answers 0–100
+// per node.
 import type * as k8s from '@kubernetes/client-node';
 import type { Resources } from './resources.ts';
 
@@ -33,16 +35,49 @@ export interface NodeInfo {
   nonZeroRequested: Resources;
   /** Host ports in use: `protocol/hostIP/port`. */
   usedPorts: Set<string>;
+  /** The pods in `pods` with pod affinity or anti-affinity of any kind (upstream's PodsWithAffinity). */
+  podsWithAffinity: k8s.V1Pod[];
+  /** The pods in `pods` with required pod anti-affinity (upstream's PodsWithRequiredAntiAffinity). */
+  podsWithRequiredAntiAffinity: k8s.V1Pod[];
 }
+
+/**
+ * What one scheduling cycle (one attempt at one pod) sees besides the pod and a node: the whole
+ * cluster, read-only, and scratch space where a plugin's PreFilter or PreScore leaves what its
+ * Filter or Score reads (upstream's CycleState). A new one is made for every cycle.
+ */
+export interface CycleContext {
+  /** Every node in the scheduler's cache, feasible or not. */
+  nodes: readonly NodeInfo[];
+  /** The nodes running a pod with pod affinity terms of any kind (upstream's
+   * HavePodsWithAffinityList): empty in a cluster without affinity. */
+  nodesWithAffinityPods: readonly NodeInfo[];
+  /** The nodes running a pod with required pod anti-affinity (HavePodsWithRequiredAntiAffinityList). */
+  nodesWithRequiredAntiAffinityPods: readonly NodeInfo[];
+  /** The labels of every namespace, by name (for namespaceSelector). */
+  namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Per-plugin state of this cycle, keyed by plugin name. */
+  state: Map<string, unknown>;
+}
+
+/** upstream's Skip status of PreFilter/PreScore: the plugin has nothing to do for this pod. */
+export const SKIP = 'Skip';
 
 export interface FilterPlugin {
   name: string;
-  /** Must return immediately; never mutates the pod or the node. */
-  filter(pod: k8s.V1Pod, nodeInfo: NodeInfo): FilterStatus;
+  /**
+   * Optional PreFilter: runs once per cycle before any `filter`, and may write what `filter` reads
+   * into `ctx.state`. Answering SKIP means the plugin has nothing to check for this pod: its
+   * `filter` is not called in this cycle. Never mutates the pod or the nodes.
+   */
+  preFilter?(pod: k8s.V1Pod, ctx: CycleContext): typeof SKIP | undefined;
+  /** Must return immediately; never mutates the pod or the node. `ctx` is the cycle's context
+   * (always given by the scheduler; plugins without a PreFilter may ignore it). */
+  filter(pod: k8s.V1Pod, nodeInfo: NodeInfo, ctx?: CycleContext): FilterStatus;
 }
 
 /** What a score plugin may look at besides the pod and the node: the whole cluster, read-only. */
-export interface ScoreContext {
+export interface ScoreContext extends CycleContext {
   /** Every node that passed the filters. */
   feasible: readonly NodeInfo[];
   /** Every Service in the cluster (for spreading by service selector). */
@@ -52,6 +87,11 @@ export interface ScoreContext {
 export interface ScorePlugin {
   name: string;
   weight: number;
+  /**
+   * Optional PreScore: runs once per cycle before any `score`, and may write into `ctx.state`.
+   * SKIP means the plugin has no preference for this pod: it scores 0 on every node.
+   */
+  preScore?(pod: k8s.V1Pod, ctx: ScoreContext): typeof SKIP | undefined;
   /** 0–100, higher is better. Must return immediately; never mutates its arguments. */
   score(pod: k8s.V1Pod, nodeInfo: NodeInfo, ctx: ScoreContext): number;
   /** Rescales the raw scores of all feasible nodes (same order) to 0–100. */

@@ -4,6 +4,7 @@
 // shows it bound, so the next decision already counts it.
 import type * as k8s from '@kubernetes/client-node';
 import type { NodeInfo } from './framework.ts';
+import { hasPodAffinity, hasRequiredAntiAffinity } from './plugins/inter-pod-affinity-terms.ts';
 import { hostPorts, portKey } from './plugins/node-ports.ts';
 import { podRequests, type Resources } from './resources.ts';
 
@@ -22,6 +23,10 @@ const isTerminal = (pod: k8s.V1Pod): boolean =>
 export class NodeCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly pods = new Map<string, PodEntry>();
+  /** Nodes running pods with pod affinity terms / required anti-affinity (upstream's
+   * HavePodsWithAffinityList and HavePodsWithRequiredAntiAffinityList). */
+  private readonly withAffinity = new Set<NodeInfo>();
+  private readonly withRequiredAntiAffinity = new Set<NodeInfo>();
   /** Pods on nodes the cache has not seen yet, by node name. */
   private readonly orphans = new Map<string, Set<string>>();
 
@@ -38,6 +43,8 @@ export class NodeCache {
       requested: { milliCpu: 0, memory: 0 },
       nonZeroRequested: { milliCpu: 0, memory: 0 },
       usedPorts: new Set(),
+      podsWithAffinity: [],
+      podsWithRequiredAntiAffinity: [],
     };
     this.nodes.set(name, info);
     for (const uid of this.orphans.get(name) ?? []) {
@@ -51,6 +58,8 @@ export class NodeCache {
     const info = this.nodes.get(name);
     if (!info) return;
     this.nodes.delete(name);
+    this.withAffinity.delete(info);
+    this.withRequiredAntiAffinity.delete(info);
     const uids = new Set(info.pods.map((p) => p.metadata!.uid!));
     if (uids.size > 0) this.orphans.set(name, uids);
   }
@@ -70,7 +79,11 @@ export class NodeCache {
       entry.assumed = false;
       const info = this.nodes.get(nodeName);
       const index = info ? info.pods.indexOf(entry.pod) : -1;
-      if (info && index >= 0) info.pods[index] = pod;
+      if (info && index >= 0) {
+        info.pods[index] = pod;
+        this.untrackAffinity(info, entry.pod);
+        this.trackAffinity(info, pod);
+      }
       entry.pod = pod;
       return;
     }
@@ -100,6 +113,7 @@ export class NodeCache {
     }
     const index = info.pods.findIndex((p) => p.metadata?.uid === uid);
     if (index >= 0) info.pods.splice(index, 1);
+    this.untrackAffinity(info, entry.pod);
     info.requested = sub(info.requested, entry.requests);
     info.nonZeroRequested = sub(info.nonZeroRequested, entry.nonZero);
     for (const key of entry.ports) info.usedPorts.delete(key);
@@ -111,6 +125,14 @@ export class NodeCache {
 
   nodeInfos(): NodeInfo[] {
     return [...this.nodes.values()];
+  }
+
+  nodesWithAffinityPods(): NodeInfo[] {
+    return this.withAffinity.size === 0 ? [] : [...this.withAffinity];
+  }
+
+  nodesWithRequiredAntiAffinityPods(): NodeInfo[] {
+    return this.withRequiredAntiAffinity.size === 0 ? [] : [...this.withRequiredAntiAffinity];
   }
 
   get nodeCount(): number {
@@ -136,12 +158,43 @@ export class NodeCache {
     }
   }
 
+  /** Keeps the node's lists of pods with affinity terms, and the sets of nodes that have any, in
+   * step with `pods` (so the inter-pod affinity plugin visits only those, and nothing at all in a
+   * cluster without affinity). */
+  private trackAffinity(info: NodeInfo, pod: k8s.V1Pod): void {
+    if (hasPodAffinity(pod)) {
+      info.podsWithAffinity.push(pod);
+      this.withAffinity.add(info);
+    }
+    if (hasRequiredAntiAffinity(pod)) {
+      info.podsWithRequiredAntiAffinity.push(pod);
+      this.withRequiredAntiAffinity.add(info);
+    }
+  }
+
+  private untrackAffinity(info: NodeInfo, pod: k8s.V1Pod): void {
+    if (info.podsWithAffinity.length > 0) {
+      removeFrom(info.podsWithAffinity, pod);
+      if (info.podsWithAffinity.length === 0) this.withAffinity.delete(info);
+    }
+    if (info.podsWithRequiredAntiAffinity.length > 0) {
+      removeFrom(info.podsWithRequiredAntiAffinity, pod);
+      if (info.podsWithRequiredAntiAffinity.length === 0) this.withRequiredAntiAffinity.delete(info);
+    }
+  }
+
   private attach(info: NodeInfo, entry: PodEntry): void {
     info.pods.push(entry.pod);
+    this.trackAffinity(info, entry.pod);
     info.requested = add(info.requested, entry.requests);
     info.nonZeroRequested = add(info.nonZeroRequested, entry.nonZero);
     for (const key of entry.ports) info.usedPorts.add(key);
   }
+}
+
+function removeFrom(list: k8s.V1Pod[], pod: k8s.V1Pod): void {
+  const index = list.indexOf(pod);
+  if (index >= 0) list.splice(index, 1);
 }
 
 const add = (a: Resources, b: Resources): Resources => ({

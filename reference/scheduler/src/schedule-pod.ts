@@ -1,7 +1,15 @@
 // One scheduling decision, as a value (upstream's schedulePod → findNodesThatFitPod,
 // prioritizeNodes, selectHost): pure over a snapshot of the nodes, so it is tested without I/O.
 import type * as k8s from '@kubernetes/client-node';
-import type { FilterPlugin, FilterStatus, NodeInfo, ScoreContext, ScorePlugin } from './framework.ts';
+import {
+  SKIP,
+  type CycleContext,
+  type FilterPlugin,
+  type FilterStatus,
+  type NodeInfo,
+  type ScoreContext,
+  type ScorePlugin,
+} from './framework.ts';
 import { unschedulableMessage } from './fit-error.ts';
 
 export type Decision =
@@ -18,6 +26,12 @@ export interface ScheduleInput {
   pod: k8s.V1Pod;
   nodes: readonly NodeInfo[];
   services: readonly k8s.V1Service[];
+  /** The nodes with pods that have pod affinity terms / required anti-affinity, as the cache keeps
+   * them; found by a pass over `nodes` when absent. */
+  nodesWithAffinityPods?: readonly NodeInfo[];
+  nodesWithRequiredAntiAffinityPods?: readonly NodeInfo[];
+  /** Namespace labels by name (for pod affinity's namespaceSelector); none when absent. */
+  namespaces?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   filters: readonly FilterPlugin[];
   scores: readonly ScorePlugin[];
   /** Where the search through `nodes` starts (upstream's nextStartNodeIndex), for fairness. */
@@ -44,10 +58,17 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentage = 0): num
   return count < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : count;
 }
 
+const NO_NAMESPACES: ReadonlyMap<string, Record<string, string>> = new Map();
+
 /** Runs the filters in order; the first that fails answers for the node. */
-export function runFilters(pod: k8s.V1Pod, info: NodeInfo, filters: readonly FilterPlugin[]): FilterStatus {
+export function runFilters(
+  pod: k8s.V1Pod,
+  info: NodeInfo,
+  filters: readonly FilterPlugin[],
+  ctx?: CycleContext,
+): FilterStatus {
   for (const plugin of filters) {
-    const status = plugin.filter(pod, info);
+    const status = plugin.filter(pod, info, ctx);
     if (status.code !== 'Success') return { ...status, plugin: plugin.name };
   }
   return { code: 'Success', reasons: [] };
@@ -62,6 +83,7 @@ export function scoreNodes(
 ): number[] {
   const total = new Array<number>(feasible.length).fill(0);
   for (const plugin of scores) {
+    if (plugin.preScore?.(pod, ctx) === SKIP) continue; // scores 0 everywhere
     let raw = feasible.map((info) => plugin.score(pod, info, ctx));
     if (plugin.normalize) raw = plugin.normalize(raw);
     raw.forEach((s, i) => (total[i]! += s * plugin.weight));
@@ -96,6 +118,17 @@ export function schedulePod(input: ScheduleInput): Decision {
       statuses: new Map(),
     };
   }
+  const ctx: CycleContext = {
+    nodes,
+    nodesWithAffinityPods: input.nodesWithAffinityPods ?? nodes.filter((n) => n.podsWithAffinity.length > 0),
+    nodesWithRequiredAntiAffinityPods:
+      input.nodesWithRequiredAntiAffinityPods ??
+      nodes.filter((n) => n.podsWithRequiredAntiAffinity.length > 0),
+    namespaces: input.namespaces ?? NO_NAMESPACES,
+    state: new Map(),
+  };
+  // PreFilter: a plugin that skips is left out of this cycle's filters.
+  const active = filters.filter((plugin) => plugin.preFilter?.(pod, ctx) !== SKIP);
   const wanted = numFeasibleNodesToFind(nodes.length, input.percentageOfNodesToScore);
   const start = (input.startIndex ?? 0) % nodes.length;
   const feasible: NodeInfo[] = [];
@@ -104,7 +137,7 @@ export function schedulePod(input: ScheduleInput): Decision {
   for (let i = 0; i < nodes.length && feasible.length < wanted; i++) {
     const info = nodes[(start + i) % nodes.length]!;
     evaluated++;
-    const status = runFilters(pod, info, filters);
+    const status = runFilters(pod, info, active, ctx);
     if (status.code === 'Success') feasible.push(info);
     else statuses.set(info.node.metadata!.name!, status);
   }
@@ -119,7 +152,7 @@ export function schedulePod(input: ScheduleInput): Decision {
   if (feasible.length === 1) {
     return { bind: true, nodeName: feasible[0]!.node.metadata!.name!, feasible: 1, evaluated };
   }
-  const totals = scoreNodes(pod, feasible, { feasible, services: input.services }, input.scores);
+  const totals = scoreNodes(pod, feasible, { ...ctx, feasible, services: input.services }, input.scores);
   const chosen = feasible[selectHost(totals, input.random)]!;
   return { bind: true, nodeName: chosen.node.metadata!.name!, feasible: feasible.length, evaluated };
 }

@@ -9,7 +9,8 @@ import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../../common/src/log.ts';
 import type { FilterPlugin, ScorePlugin } from './framework.ts';
 import { NodeCache } from './node-cache.ts';
-import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
+import { SCORE_PLUGINS, withVolumeBinding } from './plugins/index.ts';
+import { affinityTerms, termMatches } from './plugins/inter-pod-affinity-terms.ts';
 import { schedulePod } from './schedule-pod.ts';
 import { SchedulingQueue, systemClock, type Clock } from './scheduling-queue.ts';
 import { Limiter } from './limiter.ts';
@@ -57,6 +58,8 @@ export class Scheduler {
   private readonly queue: SchedulingQueue;
   private readonly pending = new Map<string, k8s.V1Pod>();
   private readonly services = new Map<string, k8s.V1Service>();
+  /** Namespace labels by name, for pod affinity's namespaceSelector. */
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly binds: Limiter;
   private readonly writes: Limiter;
   private readonly clock: Clock;
@@ -87,7 +90,7 @@ export class Scheduler {
     this.writes = new Limiter(writeConcurrency);
     this.core = makeKeepAliveCoreApi(config.kubeconfig, bindConcurrency + writeConcurrency + 4);
     this.resyncIntervalMs = positive('resyncIntervalMs', config.resyncIntervalMs, 10_000);
-    this.filters = config.filters ?? [...FILTER_PLUGINS, volumeBinding(this.volumeListers())];
+    this.filters = config.filters ?? withVolumeBinding(volumeBinding(this.volumeListers()));
     this.scores = config.scores ?? SCORE_PLUGINS;
     this.reportingInstance = `${this.schedulerName}-${hostname()}`;
     this.queue = new SchedulingQueue({
@@ -120,6 +123,16 @@ export class Scheduler {
     services.on('update', (s) => this.services.set(keyOf(s), s));
     services.on('delete', (s) => this.services.delete(keyOf(s)));
 
+    const namespaces = new k8s.ListWatch<k8s.V1Namespace>(
+      '/api/v1/namespaces',
+      watch,
+      () => this.core.listNamespace(),
+      false,
+    );
+    namespaces.on('add', (n) => this.onNamespace(n));
+    namespaces.on('update', (n) => this.onNamespace(n));
+    namespaces.on('delete', (n) => this.namespaceLabels.delete(n.metadata!.name!));
+
     const pods = new k8s.ListWatch<k8s.V1Pod>(
       '/api/v1/pods',
       watch,
@@ -138,12 +151,13 @@ export class Scheduler {
       onChange: () => this.queue.moveAllToActiveOrBackoff(),
       ...(this.config.volumeBindTimeoutMs ? { bindTimeoutMs: this.config.volumeBindTimeoutMs } : {}),
     });
-    this.informers = [nodes, services, pods, ...this.volumes.informers] as Array<
+    this.informers = [nodes, services, namespaces, pods, ...this.volumes.informers] as Array<
       Informer<k8s.KubernetesObject>
     >;
     for (const [name, informer] of [
       ['nodes', nodes],
       ['services', services],
+      ['namespaces', namespaces],
       ['pods', pods],
       ['volumes', this.volumes.informers[0]!],
       ['volumes', this.volumes.informers[1]!],
@@ -158,6 +172,7 @@ export class Scheduler {
     // Nodes and services first, so the first pods are placed against a full picture.
     await nodes.start();
     await services.start();
+    await namespaces.start();
     await Promise.all(this.volumes.informers.map((i) => i.start()));
     await pods.start();
     this.timers.push(setInterval(() => this.resync(), this.resyncIntervalMs));
@@ -195,9 +210,31 @@ export class Scheduler {
     this.queue.moveAllToActiveOrBackoff();
   }
 
+  /** A namespace's labels may decide which pods an affinity term's namespaceSelector covers. */
+  private onNamespace(namespace: k8s.V1Namespace): void {
+    const name = namespace.metadata!.name!;
+    const labels = namespace.metadata?.labels ?? {};
+    const previous = this.namespaceLabels.get(name);
+    this.namespaceLabels.set(name, labels);
+    if (previous && JSON.stringify(previous) !== JSON.stringify(labels))
+      this.queue.moveAllToActiveOrBackoff();
+  }
+
+  /** upstream's AssignedPodAdded: a pod on a node may satisfy the required pod affinity of parked
+   * pods; those whose terms it matches are retried. Costs nothing while no pod is parked. */
+  private onAssignedPod(pod: k8s.V1Pod): void {
+    this.queue.moveUnschedulableWhere((uid) => {
+      const waiting = this.pending.get(uid);
+      if (!waiting) return false;
+      const labels = this.namespaceLabels.get(pod.metadata?.namespace ?? '') ?? {};
+      return affinityTerms(waiting).requiredAffinity.some((t) => termMatches(t, pod, labels));
+    });
+  }
+
   private onPod(pod: k8s.V1Pod): void {
     const uid = pod.metadata!.uid!;
     this.cache.updatePod(pod);
+    if (pod.spec?.nodeName && !isTerminal(pod)) this.onAssignedPod(pod);
     if (pod.spec?.nodeName || pod.metadata?.deletionTimestamp || !this.isOurs(pod) || isTerminal(pod)) {
       this.forgetPending(uid);
       return;
@@ -258,6 +295,9 @@ export class Scheduler {
       pod,
       nodes,
       services: [...this.services.values()],
+      nodesWithAffinityPods: this.cache.nodesWithAffinityPods(),
+      nodesWithRequiredAntiAffinityPods: this.cache.nodesWithRequiredAntiAffinityPods(),
+      namespaces: this.namespaceLabels,
       filters: this.filters,
       scores: this.scores,
       startIndex: this.nextStartNodeIndex,

@@ -101,6 +101,13 @@ export class SchedulingQueue {
     for (const uid of [...this.unschedulable.keys()]) this.moveToActiveOrBackoff(uid);
   }
 
+  /** Retries the parked pods `match` picks (upstream's movePodsToActiveOrBackoffQueue for an event
+   * that can only help some of them). */
+  moveUnschedulableWhere(match: (uid: string) => boolean): void {
+    if (this.unschedulable.size === 0) return;
+    for (const uid of [...this.unschedulable.keys()]) if (match(uid)) this.moveToActiveOrBackoff(uid);
+  }
+
   /** Parks no pod longer than maxUnschedulableMs (upstream's flushUnschedulablePodsLeftover). */
   flushUnschedulableLeftover(): void {
     const now = this.clock.now();

@@ -1,5 +1,5 @@
-// The scale subresource (autoscaling/v1 Scale) of ReplicationControllers: what `kubectl scale`
-// and autoscalers read and write instead of the whole object.
+// The scale subresource (autoscaling/v1 Scale) of ReplicationControllers, ReplicaSets and
+// Deployments: what `kubectl scale` and autoscalers read and write instead of the whole object.
 import type { IncomingMessage } from 'node:http';
 import { badRequest, statusError } from '../api-error.ts';
 import {
@@ -16,12 +16,44 @@ import { decodeObject, mediaType, parseJson, readBody } from './body.ts';
 
 type Reply = (code: number, body: unknown) => void;
 
-export function toScale(rc: ApiObject): Record<string, unknown> {
-  const spec = (rc.spec ?? {}) as { replicas?: number; selector?: Record<string, string> };
-  const status = (rc.status ?? {}) as { replicas?: number };
-  const selector = Object.entries(spec.selector ?? {})
-    .map(([k, v]) => `${k}=${v}`)
+/**
+ * status.selector of a Scale: the selector in labels.Selector.String() form. A core RC's is a map;
+ * an apps/v1 object's is a metav1.LabelSelector, whose requirements print sorted by key.
+ */
+export function scaleSelector(selector: unknown): string {
+  if (!isObject(selector)) return '';
+  if (!('matchLabels' in selector) && !('matchExpressions' in selector)) {
+    return Object.entries(selector as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+  }
+  const parts: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries((selector.matchLabels ?? {}) as Record<string, string>))
+    parts.push([k, `${k}=${v}`]);
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const e of expressions as Array<{ key?: string; operator?: string; values?: string[] }>) {
+    const key = e.key ?? '';
+    const values = [...(e.values ?? [])].sort().join(',');
+    const text =
+      e.operator === 'In'
+        ? `${key} in (${values})`
+        : e.operator === 'NotIn'
+          ? `${key} notin (${values})`
+          : e.operator === 'DoesNotExist'
+            ? `!${key}`
+            : key;
+    parts.push([key, text]);
+  }
+  return parts
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, text]) => text)
     .join(',');
+}
+
+export function toScale(rc: ApiObject): Record<string, unknown> {
+  const spec = (rc.spec ?? {}) as { replicas?: number; selector?: unknown };
+  const status = (rc.status ?? {}) as { replicas?: number };
+  const selector = scaleSelector(spec.selector);
   const { name, namespace, uid, resourceVersion, creationTimestamp } = rc.metadata;
   return {
     kind: 'Scale',

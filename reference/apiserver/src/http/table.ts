@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { toStorage } from '../registry/conversion.ts';
 import type { ApiObject } from '../registry/objects.ts';
 import type { ResourceInfo } from '../resources.ts';
+import { scaleSelector } from './scale.ts';
 
 type Obj = Record<string, unknown>;
 type Cell = string | number | boolean;
@@ -207,6 +208,25 @@ const COLUMNS: Record<string, Column[]> = {
     col('Ready', (o) => Number(get(o, 'status.readyReplicas') ?? 0), 0, 'integer'),
     AGE,
   ],
+  ReplicaSet: [
+    NAME,
+    col('Desired', (o) => Number(get(o, 'spec.replicas') ?? 0), 0, 'integer'),
+    col('Current', (o) => Number(get(o, 'status.replicas') ?? 0), 0, 'integer'),
+    col('Ready', (o) => Number(get(o, 'status.readyReplicas') ?? 0), 0, 'integer'),
+    AGE,
+    ...templateColumns(),
+  ],
+  Deployment: [
+    NAME,
+    col(
+      'Ready',
+      (o) => `${Number(get(o, 'status.readyReplicas') ?? 0)}/${Number(get(o, 'spec.replicas') ?? 0)}`,
+    ),
+    col('Up-to-date', (o) => Number(get(o, 'status.updatedReplicas') ?? 0), 0, 'integer'),
+    col('Available', (o) => Number(get(o, 'status.availableReplicas') ?? 0), 0, 'integer'),
+    AGE,
+    ...templateColumns(),
+  ],
   PersistentVolume: [
     NAME,
     col('Capacity', (o) => str(get(o, 'spec.capacity.storage'), '')),
@@ -248,6 +268,30 @@ const COLUMNS: Record<string, Column[]> = {
     col('Message', (o) => str(o.message, '').trim()),
   ],
 };
+
+/** The wide columns of the apps kinds: the template's containers and images, the selector. */
+function templateColumns(): Column[] {
+  const containers = (o: Obj) => (get(o, 'spec.template.spec.containers') as Obj[] | undefined) ?? [];
+  return [
+    col(
+      'Containers',
+      (o) =>
+        containers(o)
+          .map((c) => String(c.name ?? ''))
+          .join(','),
+      1,
+    ),
+    col(
+      'Images',
+      (o) =>
+        containers(o)
+          .map((c) => String(c.image ?? ''))
+          .join(','),
+      1,
+    ),
+    col('Selector', (o) => scaleSelector(get(o, 'spec.selector')) || '<none>', 1),
+  ];
+}
 
 function accessModes(modes: unknown): string {
   const short: Record<string, string> = {

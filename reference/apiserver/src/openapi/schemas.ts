@@ -1,6 +1,7 @@
 // The schema table of every served kind, assembled from the per-area files (listed explicitly)
 // with GVKs and list types derived from the resource table, as upstream's generator does.
 import { apiVersionOf, RESOURCES, type ResourceInfo } from '../resources.ts';
+import { APPS_SCHEMAS } from './schemas-apps.ts';
 import { CONTAINER_SCHEMAS } from './schemas-container.ts';
 import { CORE_SCHEMAS } from './schemas-core.ts';
 import { DISCOVERY_SCHEMAS } from './schemas-discovery.ts';
@@ -17,6 +18,7 @@ export { SchemaIndex } from './schema-model.ts';
 /** Go package of each served group, the prefix of its definition names. */
 const GROUP_PACKAGES: Record<string, string> = {
   '': 'io.k8s.api.core.v1',
+  apps: 'io.k8s.api.apps.v1',
   'discovery.k8s.io': 'io.k8s.api.discovery.v1',
   'coordination.k8s.io': 'io.k8s.api.coordination.v1',
   'storage.k8s.io': 'io.k8s.api.storage.v1',
@@ -42,6 +44,7 @@ export function buildSchemaDefinitions(resources: readonly ResourceInfo[] = RESO
     ...CORE_SCHEMAS,
     ...NODE_STORAGE_SCHEMAS,
     ...GROUP_SCHEMAS,
+    ...APPS_SCHEMAS,
   ])
     defs.set(def.name, def);
   for (const info of resources) {

@@ -4,6 +4,7 @@
 // runtime.Unknown whose typeMeta names the kind and whose raw bytes are the object's own message
 // (k8s.io/apimachinery/pkg/runtime/serializer/protobuf). See message-decoder.ts for how fields
 // become JSON.
+import { APPS_V1_MESSAGES } from './apps-v1-messages.ts';
 import { CORE_V1_MESSAGES } from './core-v1-messages.ts';
 import { CORE_V1_POD_MESSAGES } from './core-v1-pod-messages.ts';
 import { CORE_V1_VOLUME_MESSAGES } from './core-v1-volume-messages.ts';
@@ -32,6 +33,8 @@ export const PROTOBUF_KINDS: readonly ProtobufKind[] = [
   { apiVersion: 'v1', kind: 'ServiceAccount', message: 'ServiceAccount' },
   { apiVersion: 'v1', kind: 'Service', message: 'Service' },
   { apiVersion: 'v1', kind: 'Pod', message: 'Pod' },
+  { apiVersion: 'apps/v1', kind: 'Deployment', message: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet', message: 'ReplicaSet' },
   { apiVersion: '*', kind: 'DeleteOptions', message: 'DeleteOptions' },
 ];
 
@@ -42,6 +45,7 @@ export const PROTOBUF_MESSAGES = defineMessages(
   CORE_V1_MESSAGES,
   CORE_V1_POD_MESSAGES,
   CORE_V1_VOLUME_MESSAGES,
+  APPS_V1_MESSAGES,
 );
 
 const decoder = new MessageDecoder(PROTOBUF_MESSAGES);

@@ -28,6 +28,7 @@ import {
   prepareFinalizeUpdate,
   prepareMainUpdate,
   prepareStatusUpdate,
+  type ObjectReader,
   type ObjectRules,
 } from './strategy.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
@@ -97,6 +98,11 @@ export class Registry {
     this.services = options.services;
     this.now = options.now ?? (() => new Date());
   }
+
+  /** What create-time admission reads (rules.admitCreate): every object of a resource, as stored now. */
+  private readonly objectReader: ObjectReader = {
+    list: async (info, namespace) => (await this.list(info, namespace, {})).items,
+  };
 
   selection(info: ResourceInfo, options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): Selection {
     return {
@@ -209,7 +215,8 @@ export class Registry {
     body: ApiObject,
     options: WriteOptions,
   ): Promise<ApiObject> {
-    const obj = this.rules.applyDefaults(info, deepCopy(body));
+    let obj = this.rules.applyDefaults(info, deepCopy(body));
+    if (this.rules.admitCreate) obj = await this.rules.admitCreate(info, obj, this.objectReader);
     const meta = obj.metadata;
     if (info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -524,7 +531,11 @@ function prepareForCreate(info: ResourceInfo, obj: ApiObject): void {
       obj.status = { phase: 'Active' };
       break;
     case 'ReplicationController':
+    case 'ReplicaSet':
       obj.status = { replicas: 0 };
+      break;
+    case 'Deployment':
+      obj.status = {};
       break;
     case 'PersistentVolume':
       obj.status = { phase: 'Pending' };

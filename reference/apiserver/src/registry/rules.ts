@@ -5,6 +5,8 @@
 import { statusError, type ApiError, type Status } from '../api-error.ts';
 import type { ResourceInfo } from '../resources.ts';
 import { mergeStringData } from '../validation/config-data.ts';
+import { applyAppsDefaults } from '../validation/apps-defaults.ts';
+import { validateApps } from '../validation/apps-v1.ts';
 import { applyDefaults } from '../validation/defaults.ts';
 import { addDefaultTolerations } from '../validation/default-toleration-seconds.ts';
 import { validateDecoded, VALIDATED_KINDS } from '../validation/core-v1.ts';
@@ -13,6 +15,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/obje
 import { nameIsDNSSubdomain } from '../validation/names.ts';
 import { checkTypes, decodeErrorStatus } from '../validation/types-check.ts';
 import { resolveOptions, type ValidationOptions } from '../validation/options.ts';
+import { admitOnCreate } from './create-admission.ts';
 import type { ApiObject } from './objects.ts';
 import type { ObjectRules } from './strategy.ts';
 
@@ -27,7 +30,8 @@ export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
   };
   return {
     applyDefaults(info: ResourceInfo, obj: ApiObject): ApiObject {
-      // Only the core group has upstream defaulters here; others are stored as given.
+      if (info.group === 'apps') return applyAppsDefaults(info.kind, obj) as ApiObject;
+      // Only the core and apps groups have upstream defaulters here; others are stored as given.
       if (info.group !== '') return structuredClone(obj);
       let defaulted = applyDefaults(info.kind, obj);
       // The DefaultTolerationSeconds admission runs on pod create and update, after defaulting.
@@ -36,11 +40,19 @@ export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
       // it stores; the one conversion that changes the stored object is Secret's stringData.
       return (info.kind === 'Secret' ? mergeStringData(defaulted) : defaulted) as ApiObject;
     },
+    // StorageObjectInUseProtection and DefaultStorageClass run on create only, after defaulting.
+    admitCreate: admitOnCreate,
     validate(info: ResourceInfo, obj: ApiObject, old?: ApiObject): ApiError | undefined {
       if (info.group === '' && VALIDATED_KINDS.includes(info.kind)) {
         const decodeError = checkTypes(info.kind, obj);
         if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
         const errors = validateDecoded(info.kind, obj, old, options);
+        return errors.length ? invalid(info, obj, errors) : undefined;
+      }
+      if (info.group === 'apps') {
+        const decodeError = checkTypes(info.kind, obj);
+        if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
+        const errors = validateApps(info.kind, obj, old, options);
         return errors.length ? invalid(info, obj, errors) : undefined;
       }
       // Kinds without their own validation still get upstream's object-meta rules.

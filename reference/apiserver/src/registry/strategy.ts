@@ -8,8 +8,18 @@ import type { ApiObject } from './objects.ts';
 export interface ObjectRules {
   /** Returns the object with upstream's defaults filled in; never mutates its argument. */
   applyDefaults(info: ResourceInfo, obj: ApiObject): ApiObject;
+  /**
+   * upstream's mutating admission that runs on create only (after defaulting), for plugins that
+   * read other objects (DefaultStorageClass reads the StorageClasses). Never mutates its argument.
+   */
+  admitCreate?(info: ResourceInfo, obj: ApiObject, objects: ObjectReader): Promise<ApiObject>;
   /** The 422 Invalid (or 400) error for a bad object, or undefined when it is valid. */
   validate(info: ResourceInfo, obj: ApiObject, old?: ApiObject): ApiError | undefined;
+}
+
+/** What admission may read: the objects of one resource as stored now (cluster-wide or in `namespace`). */
+export interface ObjectReader {
+  list(info: ResourceInfo, namespace?: string): Promise<ApiObject[]>;
 }
 
 /** Resources whose writes to the main resource leave status alone, and vice versa. */

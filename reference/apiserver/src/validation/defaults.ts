@@ -113,7 +113,7 @@ function defaultVolume(v: Obj): void {
 }
 
 /** SetDefaults_PodSpec plus the container and volume defaulters (what a pod template gets). */
-function defaultPodSpec(spec: Obj): void {
+export function defaultPodSpec(spec: Obj): void {
   setIfEmpty(spec, 'dnsPolicy', 'ClusterFirst');
   setIfEmpty(spec, 'restartPolicy', 'Always');
   if (!isSet(spec.securityContext)) spec.securityContext = {};

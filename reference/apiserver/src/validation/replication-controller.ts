@@ -31,7 +31,6 @@ function validateTemplate(
   if (!isSet(raw)) return [required(path)];
   const template = obj(raw);
   const meta = obj(template.metadata);
-  const spec = obj(template.spec);
   const errs: FieldError[] = [];
   const labels = strMap(meta.labels);
   if (Object.keys(selector).length > 0 && !matches(selector, labels)) {
@@ -40,6 +39,23 @@ function validateTemplate(
       invalid(path.child('metadata', 'labels'), shown, '`selector` does not match template `labels`'),
     );
   }
+  return [...errs, ...validateControllerPodTemplate(template, path, 'ReplicationController', opts)];
+}
+
+/**
+ * ValidatePodTemplateSpec plus what a replicating controller (`owner`: ReplicationController,
+ * ReplicaSet) requires of its template: restartPolicy Always, no activeDeadlineSeconds. The
+ * selector check comes before, as each kind matches its own selector type.
+ */
+export function validateControllerPodTemplate(
+  template: Record<string, unknown>,
+  path: FieldPath,
+  owner: string,
+  opts: ResolvedOptions,
+): FieldError[] {
+  const meta = obj(template.metadata);
+  const spec = obj(template.spec);
+  const errs: FieldError[] = [];
   errs.push(...validateLabels(meta.labels, path.child('labels')));
   errs.push(...validateAnnotations(meta.annotations, path.child('annotations')));
   errs.push(...validatePodSpec(spec, path.child('spec'), opts));
@@ -58,7 +74,7 @@ function validateTemplate(
     errs.push(
       forbidden(
         path.child('spec', 'activeDeadlineSeconds'),
-        'activeDeadlineSeconds in ReplicationController is not Supported',
+        `activeDeadlineSeconds in ${owner} is not Supported`,
       ),
     );
   }

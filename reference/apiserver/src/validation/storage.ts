@@ -253,6 +253,15 @@ export function validatePersistentVolumeClaimUpdate(
   const newClone = clone(newSpec);
   const oldClone = clone(oldSpec);
   if (str(oldSpec.volumeName).length === 0) oldClone.volumeName = newSpec.volumeName;
+  // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the
+  // PersistentVolume controller's retroactive default StorageClass assignment).
+  const betaClass = Object.hasOwn(
+    obj(obj(oldPvc.metadata).annotations),
+    'volume.beta.kubernetes.io/storage-class',
+  );
+  if (!betaClass && str(oldSpec.storageClassName) === '' && str(newSpec.storageClassName) !== '') {
+    oldClone.storageClassName = newSpec.storageClassName;
+  }
   const bound = str(obj(newPvc.status).phase) === 'Bound';
   if (bound && isSet(obj(newClone.resources).requests)) {
     obj(obj(newClone.resources).requests).storage = obj(obj(oldSpec.resources).requests).storage;

@@ -264,6 +264,18 @@ const EndpointAddress = struct('EndpointAddress', () => ({
   targetRef: ANY,
 }));
 
+// apps/v1 (its Go package is also named v1, so types print as v1.ReplicaSetSpec).
+const LabelSelector = struct('LabelSelector', () => ({
+  matchLabels: STRING_MAP,
+  matchExpressions: slice(
+    struct('LabelSelectorRequirement', () => ({
+      key: S,
+      operator: named('v1.LabelSelectorOperator'),
+      values: STRINGS,
+    })),
+  ),
+}));
+
 export const SCHEMAS: Record<string, StructNode> = {
   Pod: struct('Pod', () => ({ ...typeMeta, metadata: ObjectMeta, spec: PodSpec, status: ANY })),
   Service: struct('Service', () => ({ ...typeMeta, metadata: ObjectMeta, spec: ServiceSpec, status: ANY })),
@@ -365,6 +377,35 @@ export const SCHEMAS: Record<string, StructNode> = {
       minReadySeconds: I32,
       selector: STRING_MAP,
       template: PodTemplateSpec,
+    })),
+    status: ANY,
+  })),
+  ReplicaSet: struct('ReplicaSet', () => ({
+    ...typeMeta,
+    metadata: ObjectMeta,
+    spec: struct('ReplicaSetSpec', () => ({
+      replicas: I32,
+      minReadySeconds: I32,
+      selector: LabelSelector,
+      template: PodTemplateSpec,
+    })),
+    status: ANY,
+  })),
+  Deployment: struct('Deployment', () => ({
+    ...typeMeta,
+    metadata: ObjectMeta,
+    spec: struct('DeploymentSpec', () => ({
+      replicas: I32,
+      selector: LabelSelector,
+      template: PodTemplateSpec,
+      strategy: struct('DeploymentStrategy', () => ({
+        type: named('v1.DeploymentStrategyType'),
+        rollingUpdate: struct('RollingUpdateDeployment', () => ({ maxUnavailable: IOS, maxSurge: IOS })),
+      })),
+      minReadySeconds: I32,
+      revisionHistoryLimit: I32,
+      paused: B,
+      progressDeadlineSeconds: I32,
     })),
     status: ANY,
   })),

@@ -6,24 +6,13 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { type ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
 import { fromCache, isNotFound } from '../util/api-errors.ts';
 import { selectorMatches } from '../util/pod-state.ts';
 import { endpointsSubsets, subsetsEqual } from './endpoints-subsets.ts';
-import {
-  HEADLESS_LABEL,
-  LAST_CHANGE_TRIGGER_TIME,
-  hasSelector,
-  isServiceIPSet,
-  podTriggerTime,
-} from './pod-endpoints.ts';
-import { ServiceIndex, TriggerTimes, rfc3339Nano } from './service-index.ts';
-
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const x = Object.entries(a ?? {}).sort();
-  const y = Object.entries(b ?? {}).sort();
-  return JSON.stringify(x) === JSON.stringify(y);
-}
+import { HEADLESS_LABEL, LAST_CHANGE_TRIGGER_TIME, hasSelector, isServiceIPSet } from './pod-endpoints.ts';
+import type { ServiceIndex, TriggerTimes } from './service-index.ts';
+import { ServiceWatch, rfc3339Nano, sameMap } from './service-index.ts';
 
 export class EndpointsController implements Controller {
   readonly name = 'endpoint';
@@ -31,34 +20,15 @@ export class EndpointsController implements Controller {
   private readonly pods: Informer<k8s.V1Pod>;
   private readonly endpoints: Informer<k8s.V1Endpoints>;
   private readonly index: ServiceIndex;
-  private readonly triggers = new TriggerTimes();
+  private readonly triggers: TriggerTimes;
   private readonly loop: ReconcileLoop;
 
   constructor(private readonly ctx: ControllerContext) {
-    this.services = ctx.informers.for('services');
-    this.pods = ctx.informers.for('pods');
+    // The service/pod wiring both endpoints controllers share.
+    const watch = new ServiceWatch(ctx, this.name, (key) => this.sync(key));
+    ({ services: this.services, pods: this.pods, index: this.index, triggers: this.triggers } = watch);
+    this.loop = watch.loop;
     this.endpoints = ctx.informers.for('endpoints');
-    this.index = new ServiceIndex(this.services);
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => this.services.list().map(keyOf),
-    });
-    const serviceChanged = (service: k8s.V1Service) => {
-      this.triggers.note(keyOf(service), ctx.now());
-      this.loop.add(keyOf(service));
-    };
-    this.services.onChange({ add: serviceChanged, update: serviceChanged, delete: serviceChanged });
-    const podChanged = (pod: k8s.V1Pod) => {
-      for (const key of this.index.servicesFor(pod)) {
-        this.triggers.note(key, podTriggerTime(pod));
-        this.loop.add(key);
-      }
-    };
-    this.pods.onChange({ add: podChanged, update: podChanged, delete: podChanged });
     // Endpoints changed or deleted by someone else are put back (checkLeftoverEndpoints too).
     const endpointsChanged = (ep: k8s.V1Endpoints) => {
       if (this.services.get(ep.metadata!.name!, ep.metadata?.namespace)) this.loop.add(keyOf(ep));
@@ -106,7 +76,7 @@ export class EndpointsController implements Controller {
     const serviceLabels = service.metadata?.labels ?? {};
     const currentLabels = { ...(current?.metadata?.labels ?? {}) };
     delete currentLabels[HEADLESS_LABEL];
-    if (current && subsetsEqual(current.subsets, subsets) && sameLabels(currentLabels, serviceLabels)) {
+    if (current && subsetsEqual(current.subsets, subsets) && sameMap(currentLabels, serviceLabels)) {
       this.triggers.take(key);
       return;
     }

@@ -7,17 +7,12 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { type ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
 import { fromCache, isNotFound } from '../util/api-errors.ts';
 import { selectorMatches } from '../util/pod-state.ts';
-import {
-  HEADLESS_LABEL,
-  LAST_CHANGE_TRIGGER_TIME,
-  hasSelector,
-  isServiceIPSet,
-  podTriggerTime,
-} from './pod-endpoints.ts';
-import { ServiceIndex, TriggerTimes, rfc3339Nano } from './service-index.ts';
+import { HEADLESS_LABEL, LAST_CHANGE_TRIGGER_TIME, hasSelector, isServiceIPSet } from './pod-endpoints.ts';
+import type { ServiceIndex, TriggerTimes } from './service-index.ts';
+import { ServiceWatch, rfc3339Nano, sameMap } from './service-index.ts';
 import {
   CONTROLLER_NAME,
   MANAGED_BY_LABEL,
@@ -49,9 +44,6 @@ function atLeast(seen: string | undefined, wanted: string): boolean {
   return /^\d+$/.test(seen ?? '') && /^\d+$/.test(wanted) && BigInt(seen!) >= BigInt(wanted);
 }
 
-const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean =>
-  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
-
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   private readonly services: Informer<k8s.V1Service>;
@@ -59,7 +51,7 @@ export class EndpointSliceController implements Controller {
   private readonly nodes: Informer<k8s.V1Node>;
   private readonly slices: Informer<k8s.V1EndpointSlice>;
   private readonly index: ServiceIndex;
-  private readonly triggers = new TriggerTimes();
+  private readonly triggers: TriggerTimes;
   private readonly loop: ReconcileLoop;
   /**
    * What this controller last wrote per service and the informer may not show yet (upstream's
@@ -69,31 +61,12 @@ export class EndpointSliceController implements Controller {
   private readonly written = new Map<string, { at: number; versions: Map<string, string | null> }>();
 
   constructor(private readonly ctx: ControllerContext) {
-    this.services = ctx.informers.for('services');
-    this.pods = ctx.informers.for('pods');
+    // The service/pod wiring both endpoints controllers share.
+    const watch = new ServiceWatch(ctx, this.name, (key) => this.sync(key));
+    ({ services: this.services, pods: this.pods, index: this.index, triggers: this.triggers } = watch);
+    this.loop = watch.loop;
     this.nodes = ctx.informers.for('nodes');
     this.slices = ctx.informers.for('endpointslices');
-    this.index = new ServiceIndex(this.services);
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => this.services.list().map(keyOf),
-    });
-    const serviceChanged = (service: k8s.V1Service) => {
-      this.triggers.note(keyOf(service), ctx.now());
-      this.loop.add(keyOf(service));
-    };
-    this.services.onChange({ add: serviceChanged, update: serviceChanged, delete: serviceChanged });
-    const podChanged = (pod: k8s.V1Pod) => {
-      for (const key of this.index.servicesFor(pod)) {
-        this.triggers.note(key, podTriggerTime(pod));
-        this.loop.add(key);
-      }
-    };
-    this.pods.onChange({ add: podChanged, update: podChanged, delete: podChanged });
     const sliceChanged = (slice: k8s.V1EndpointSlice) => {
       const labels = slice.metadata?.labels ?? {};
       if (labels[MANAGED_BY_LABEL] !== CONTROLLER_NAME || !labels[SERVICE_NAME_LABEL]) return;

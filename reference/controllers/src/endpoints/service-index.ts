@@ -3,8 +3,10 @@
 // have changed so that it no longer matches: the informer gives handlers the new object only).
 import type * as k8s from '@kubernetes/client-node';
 import type { Informer } from '../framework/informers.ts';
-import { keyOf } from '../framework/reconcile-loop.ts';
+import type { ControllerContext } from '../framework/controller.ts';
+import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
 import { selectorMatches } from '../util/pod-state.ts';
+import { podTriggerTime } from './pod-endpoints.ts';
 
 export class ServiceIndex {
   private readonly servicesOfPod = new Map<string, Set<string>>();
@@ -70,3 +72,49 @@ export class TriggerTimes {
 export function rfc3339Nano(at: Date): string {
   return at.toISOString().replace(/\.?0+Z$/, 'Z');
 }
+
+/**
+ * What both endpoints controllers watch the same way: services and pods through the shared
+ * informers, a service's key queued whenever it or one of its pods changes (with the change's
+ * time noted for the trigger-time annotation), and a periodic resync of every service.
+ */
+export class ServiceWatch {
+  readonly services: Informer<k8s.V1Service>;
+  readonly pods: Informer<k8s.V1Pod>;
+  readonly index: ServiceIndex;
+  readonly triggers = new TriggerTimes();
+  readonly loop: ReconcileLoop;
+
+  constructor(ctx: ControllerContext, name: string, reconcile: (serviceKey: string) => Promise<void>) {
+    this.services = ctx.informers.for('services');
+    this.pods = ctx.informers.for('pods');
+    this.index = new ServiceIndex(this.services);
+    this.loop = new ReconcileLoop({
+      name,
+      log: ctx.log,
+      workers: ctx.settings.workers,
+      reconcile,
+      resyncIntervalMs: ctx.settings.resyncIntervalMs,
+      resyncKeys: () => this.services.list().map(keyOf),
+    });
+    const serviceChanged = (service: k8s.V1Service): void => {
+      this.triggers.note(keyOf(service), ctx.now());
+      this.loop.add(keyOf(service));
+    };
+    this.services.onChange({ add: serviceChanged, update: serviceChanged, delete: serviceChanged });
+    const podChanged = (pod: k8s.V1Pod): void => {
+      for (const key of this.index.servicesFor(pod)) {
+        this.triggers.note(key, podTriggerTime(pod));
+        this.loop.add(key);
+      }
+    };
+    this.pods.onChange({ add: podChanged, update: podChanged, delete: podChanged });
+  }
+}
+
+/** Two label (or annotation) maps hold the same pairs, whatever their order. */
+export const sameMap = (
+  a: Record<string, string> | undefined,
+  b: Record<string, string> | undefined,
+): boolean =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());

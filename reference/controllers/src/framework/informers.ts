@@ -28,6 +28,7 @@ export interface Informer<T extends k8s.KubernetesObject> {
 
 export interface ApiClients {
   core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
   discovery: k8s.DiscoveryV1Api;
   coordination: k8s.CoordinationV1Api;
   storage: k8s.StorageV1Api;
@@ -62,6 +63,14 @@ export const RESOURCES = {
     path: '/api/v1/replicationcontrollers',
     list: (a) => a.core.listReplicationControllerForAllNamespaces(),
   } as ResourceDef<k8s.V1ReplicationController>,
+  replicasets: {
+    path: '/apis/apps/v1/replicasets',
+    list: (a) => a.apps.listReplicaSetForAllNamespaces(),
+  } as ResourceDef<k8s.V1ReplicaSet>,
+  deployments: {
+    path: '/apis/apps/v1/deployments',
+    list: (a) => a.apps.listDeploymentForAllNamespaces(),
+  } as ResourceDef<k8s.V1Deployment>,
   configmaps: {
     path: '/api/v1/configmaps',
     list: (a) => a.core.listConfigMapForAllNamespaces(),

@@ -28,6 +28,8 @@ import { OwnershipGraph, type ObjectRef } from './graph.ts';
 export const MONITORED: ReadonlyArray<{ resource: ResourceName; apiVersion: string; kind: string }> = [
   { resource: 'pods', apiVersion: 'v1', kind: 'Pod' },
   { resource: 'replicationcontrollers', apiVersion: 'v1', kind: 'ReplicationController' },
+  { resource: 'replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  { resource: 'deployments', apiVersion: 'apps/v1', kind: 'Deployment' },
   { resource: 'services', apiVersion: 'v1', kind: 'Service' },
   { resource: 'endpoints', apiVersion: 'v1', kind: 'Endpoints' },
   { resource: 'endpointslices', apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },

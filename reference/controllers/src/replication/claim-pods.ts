@@ -1,8 +1,8 @@
-// Which pods a ReplicationController owns, adopts and releases (ControllerRefManager.ClaimPods):
-// a pod controlled by this RC stays while its labels match the selector and is released when
-// they no longer do; an orphan (no controller) that matches is adopted; a pod controlled by
-// someone else is never touched. Nothing is adopted or released by an RC being deleted, nor is a
-// pod being deleted adopted.
+// Which pods a ReplicationController or ReplicaSet owns, adopts and releases
+// (ControllerRefManager.ClaimPods): a pod controlled by this owner stays while its labels match the
+// selector and is released when they no longer do; an orphan (no controller) that matches is
+// adopted; a pod controlled by someone else is never touched. Nothing is adopted or released by an
+// owner being deleted, nor is a pod being deleted adopted.
 import type * as k8s from '@kubernetes/client-node';
 import { controllerOf, selectorMatches } from '../util/pod-state.ts';
 
@@ -13,14 +13,22 @@ export interface Claim {
   release: k8s.V1Pod[];
 }
 
-export function claimPods(rc: k8s.V1ReplicationController, pods: k8s.V1Pod[]): Claim {
+/**
+ * `selects` says whether the owner's selector matches a pod's labels; by default the label map of
+ * a ReplicationController's selector.
+ */
+export function claimPods(
+  rc: { metadata?: k8s.V1ObjectMeta; spec?: { selector?: unknown } },
+  pods: k8s.V1Pod[],
+  selects: (labels: Record<string, string> | undefined) => boolean = (labels) =>
+    selectorMatches(rc.spec?.selector as Record<string, string> | undefined, labels),
+): Claim {
   const uid = rc.metadata?.uid;
-  const selector = rc.spec?.selector;
   const rcDeleting = rc.metadata?.deletionTimestamp !== undefined;
   const claim: Claim = { owned: [], adopt: [], release: [] };
   for (const pod of pods) {
     const ref = controllerOf(pod);
-    const matches = selectorMatches(selector, pod.metadata?.labels);
+    const matches = selects(pod.metadata?.labels);
     if (ref) {
       if (ref.uid !== uid) continue;
       if (matches) claim.owned.push(pod);

@@ -1,12 +1,22 @@
-// A pod for a ReplicationController from its template, as controller.GetPodFromTemplate does:
-// the template's labels, annotations, finalizers and spec, `generateName: <rc name>-`, and a
-// controller ownerReference that blocks the owner's foreground deletion.
+// A pod for a ReplicationController or ReplicaSet from its template, as
+// controller.GetPodFromTemplate does: the template's labels, annotations, finalizers and spec,
+// `generateName: <owner name>-`, and a controller ownerReference that blocks the owner's
+// foreground deletion.
 import type * as k8s from '@kubernetes/client-node';
 
-export function controllerRefFor(rc: k8s.V1ReplicationController): k8s.V1OwnerReference {
+/** The owner's identity in references; a ReplicationController unless told otherwise. */
+export interface OwnerKind {
+  apiVersion: string;
+  kind: string;
+}
+const RC: OwnerKind = { apiVersion: 'v1', kind: 'ReplicationController' };
+
+type Owner = { metadata?: k8s.V1ObjectMeta; spec?: { template?: k8s.V1PodTemplateSpec } };
+
+export function controllerRefFor(rc: Owner, owner: OwnerKind = RC): k8s.V1OwnerReference {
   return {
-    apiVersion: 'v1',
-    kind: 'ReplicationController',
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
     name: rc.metadata!.name!,
     uid: rc.metadata!.uid!,
     controller: true,
@@ -15,7 +25,7 @@ export function controllerRefFor(rc: k8s.V1ReplicationController): k8s.V1OwnerRe
 }
 
 /** The pod to create for `rc` (a deep copy: never shares objects with the informer's cache). */
-export function podFromTemplate(rc: k8s.V1ReplicationController): k8s.V1Pod {
+export function podFromTemplate(rc: Owner, owner: OwnerKind = RC): k8s.V1Pod {
   const template = structuredClone(rc.spec?.template ?? {});
   const meta = template.metadata ?? {};
   const prefix = `${rc.metadata!.name}-`;
@@ -28,7 +38,7 @@ export function podFromTemplate(rc: k8s.V1ReplicationController): k8s.V1Pod {
       ...(meta.labels ? { labels: meta.labels } : {}),
       ...(meta.annotations ? { annotations: meta.annotations } : {}),
       ...(meta.finalizers ? { finalizers: meta.finalizers } : {}),
-      ownerReferences: [controllerRefFor(rc)],
+      ownerReferences: [controllerRefFor(rc, owner)],
     },
     spec: template.spec as k8s.V1PodSpec,
   };

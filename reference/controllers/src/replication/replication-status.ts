@@ -1,4 +1,4 @@
-// A ReplicationController's status from the pods it owns (calculateStatus in upstream's
+// A ReplicationController's or ReplicaSet's status from the pods it owns (calculateStatus in upstream's
 // replica_set_utils.go): replicas counts its active pods, fullyLabeledReplicas those carrying
 // every template label, readyReplicas the Ready ones, availableReplicas those Ready for
 // minReadySeconds; a create or delete error sets the ReplicaFailure condition and the next
@@ -13,12 +13,19 @@ function carriesTemplateLabels(template: Record<string, string> | undefined, pod
   return Object.entries(template ?? {}).every(([key, value]) => pod.metadata?.labels?.[key] === value);
 }
 
+/** Both kinds' status and spec fields read here have the same shape. */
+type Owner = {
+  metadata?: k8s.V1ObjectMeta;
+  spec?: { replicas?: number; minReadySeconds?: number; template?: k8s.V1PodTemplateSpec };
+  status?: k8s.V1ReplicaSetStatus;
+};
+
 export function calculateStatus(
-  rc: k8s.V1ReplicationController,
+  rc: Owner,
   activePods: k8s.V1Pod[],
   manageError: string | undefined,
   now: Date,
-): k8s.V1ReplicationControllerStatus {
+): k8s.V1ReplicaSetStatus {
   const minReadySeconds = rc.spec?.minReadySeconds ?? 0;
   const templateLabels = rc.spec?.template?.metadata?.labels;
   let fullyLabeled = 0;
@@ -58,11 +65,11 @@ export function calculateStatus(
 
 /** Whether writing `next` would change anything the status shows (upstream skips such writes). */
 export function statusUnchanged(
-  current: k8s.V1ReplicationControllerStatus | undefined,
-  next: k8s.V1ReplicationControllerStatus,
+  current: k8s.V1ReplicaSetStatus | undefined,
+  next: k8s.V1ReplicaSetStatus,
 ): boolean {
   const c = current ?? { replicas: 0 };
-  const conditionsOf = (s: k8s.V1ReplicationControllerStatus) =>
+  const conditionsOf = (s: k8s.V1ReplicaSetStatus) =>
     JSON.stringify((s.conditions ?? []).map((x) => [x.type, x.status, x.reason, x.message]));
   return (
     c.replicas === next.replicas &&

@@ -11,7 +11,7 @@ import type { Logger } from '../../../../common/src/log.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import { typed, type Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
-import { ensureDefaultStorageClass } from './default-storage-class.ts';
+import { claimAsksForClass, ensureDefaultStorageClass } from './default-storage-class.ts';
 import {
   LOCAL_PROVISIONER,
   ProvisioningError,
@@ -32,6 +32,7 @@ import {
   ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
   claimClass,
+  defaultStorageClass,
   findBestMatchForClaim,
   isDelayBindingClass,
   isVolumeBoundToClaim,
@@ -184,6 +185,9 @@ export class PersistentVolumeController implements Controller {
       const volumes = this.volumeWrites.all(this.volumes.list());
       const volume = findBestMatchForClaim(claim, volumes, { delayBinding });
       if (volume) return this.bind(volume, claim);
+      // upstream's retroactive default StorageClass assignment (GA in 1.28): the update comes
+      // back as a change of the claim, whose next sync provisions for the class.
+      if (await this.assignDefaultStorageClass(claim)) return;
       if (delayBinding && !annotation(claim, ANN_SELECTED_NODE)) {
         await this.eventForDelayedClaim(claim);
       } else if (claimClass(claim) !== '') {
@@ -243,6 +247,28 @@ export class PersistentVolumeController implements Controller {
     const ref = volume.spec?.claimRef;
     if (!ref || ref.uid === claim.metadata?.uid) return this.bind(volume, claim);
     await this.setClaimStatus(claim, 'Lost', { reason: EVENTS.ClaimMisbound, message: MESSAGES.misbound });
+  }
+
+  /** upstream's assignDefaultStorageClass: a claim that asks for no class gets the default, if any. */
+  private async assignDefaultStorageClass(claim: Claim): Promise<boolean> {
+    if (claimAsksForClass(claim)) return false;
+    const sc = defaultStorageClass(this.classes.list());
+    if (!sc) return false;
+    this.claimWrites.wrote(
+      await this.core.replaceNamespacedPersistentVolumeClaim({
+        name: claim.metadata!.name!,
+        namespace: claim.metadata!.namespace!,
+        body: typed<Claim>(
+          { ...claim, spec: { ...claim.spec, storageClassName: sc.metadata!.name! } },
+          'V1PersistentVolumeClaim',
+        ),
+      }),
+    );
+    this.log.info('default StorageClass assigned to a claim', {
+      claim: keyOf(claim),
+      class: sc.metadata?.name,
+    });
+    return true;
   }
 
   /** upstream's emitEventForUnboundDelayBindingClaim. */
@@ -379,6 +405,17 @@ export class PersistentVolumeController implements Controller {
       );
       return claim;
     }
+    if (sc.provisioner !== LOCAL_PROVISIONER && sc.provisioner.startsWith('kubernetes.io/')) {
+      // upstream's findProvisionablePlugin: a kubernetes.io/ name is an in-tree plugin, and none
+      // here provisions (kubernetes.io/no-provisioner, for one, never does); others are external.
+      await this.recorder.record(
+        claimTarget(claim),
+        'Warning',
+        EVENTS.ProvisioningFailed,
+        `no volume plugin matched name: ${sc.provisioner}`,
+      );
+      return claim;
+    }
     claim = await this.setClaimProvisioner(claim, sc.provisioner);
     if (sc.provisioner !== LOCAL_PROVISIONER) {
       await this.recorder.record(
@@ -455,8 +492,10 @@ export class PersistentVolumeController implements Controller {
   // ---- volumes -----------------------------------------------------------------------------
 
   private async syncVolume(name: string): Promise<void> {
+    // A volume being deleted is still synced, as upstream does: one deleted while Bound waits on
+    // its pv-protection finalizer until its claim goes and it is Released (and reclaimed).
     let volume = this.volume(name);
-    if (!volume || volume.metadata?.deletionTimestamp) return;
+    if (!volume) return;
     const ref = volume.spec?.claimRef;
     if (!ref || !ref.uid) {
       // Free, or pre-bound by the user to a claim by name: the claim's sync binds it.

@@ -11,6 +11,7 @@ export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 export const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+export const ANN_BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
 
 /** The claim's class; a nil and an empty storageClassName both mean "no class" here. */
 export const claimClass = (claim: k8s.V1PersistentVolumeClaim): string => claim.spec?.storageClassName ?? '';
@@ -183,9 +184,13 @@ export function volumeUnfitReason(
 export const isDelayBindingClass = (sc: k8s.V1StorageClass | undefined): boolean =>
   sc?.volumeBindingMode === 'WaitForFirstConsumer';
 
-/** The default StorageClass, as upstream picks it: the newest of those annotated default. */
+/** The default StorageClass, as upstream picks it: the newest of those annotated default (GA or beta). */
 export function defaultStorageClass(classes: readonly k8s.V1StorageClass[]): k8s.V1StorageClass | undefined {
-  const defaults = classes.filter((sc) => sc.metadata?.annotations?.[ANN_DEFAULT_CLASS] === 'true');
+  const defaults = classes.filter(
+    (sc) =>
+      sc.metadata?.annotations?.[ANN_DEFAULT_CLASS] === 'true' ||
+      sc.metadata?.annotations?.[ANN_BETA_DEFAULT_CLASS] === 'true',
+  );
   defaults.sort(
     (a, b) =>
       new Date(b.metadata?.creationTimestamp ?? 0).getTime() -

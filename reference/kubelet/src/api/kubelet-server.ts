@@ -1,6 +1,6 @@
 // The kubelet API: HTTPS on the node's address, a bearer token the apiserver presents, and the
 // endpoints upstream's kubelet serves for `kubectl logs`, `exec` and `port-forward`
-// (pkg/kubelet/server): GET /healthz, GET /pods, GET /containerLogs/{ns}/{pod}/{container},
+// (pkg/kubelet/server): GET /healthz, GET /pods, GET /metrics and /metrics/probes (Prometheus text), GET /containerLogs/{ns}/{pod}/{container},
 // /exec/{ns}/{pod}/{container} over WebSocket (channel.k8s.io v5, v4) or SPDY/3.1
 // (v4.channel.k8s.io), and /portForward/{ns}/{pod}[/{uid}] over SPDY/3.1 (portforward.k8s.io) or
 // WebSocket (v4.channel.k8s.io, v4.base64.channel.k8s.io).
@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { V1Pod } from '@kubernetes/client-node';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../../../common/src/log.ts';
+import { METRICS_CONTENT_TYPE } from '../../../../common/src/metrics.ts';
 import { SpdySession } from '../../../../common/src/spdy/session.ts';
 import type { ContainerRuntime, ExecSession } from '../runtime/container-runtime.ts';
 import { KubeletApiError, containerInstances, logContainerId, parseLogQuery } from './container-logs.ts';
@@ -44,6 +45,8 @@ export interface KubeletServerConfig {
   pods: () => readonly V1Pod[];
   runtime: ContainerRuntime;
   log: Logger;
+  /** What /metrics and /metrics/probes serve; absent: 404, as a kubelet without them. */
+  metrics?: { render(): string; renderProbes(): string };
   /** Connects into pods' network namespaces for port-forward; made (and stopped) here when absent. */
   dialer?: NetnsDialer;
 }
@@ -133,6 +136,16 @@ export class KubeletServer {
       if (!this.authorized(req)) throw new KubeletApiError(401, 'Unauthorized');
       if (req.method !== 'GET') throw new KubeletApiError(405, `${req.method} is not allowed`);
       if (url.pathname === '/healthz') return text(res, 200, 'ok');
+      if (this.config.metrics && (url.pathname === '/metrics' || url.pathname === '/metrics/probes')) {
+        const body =
+          url.pathname === '/metrics' ? this.config.metrics.render() : this.config.metrics.renderProbes();
+        res.writeHead(200, {
+          'Content-Type': METRICS_CONTENT_TYPE,
+          'Content-Length': Buffer.byteLength(body),
+        });
+        res.end(body);
+        return;
+      }
       if (url.pathname === '/pods') {
         const body = JSON.stringify({
           kind: 'PodList',

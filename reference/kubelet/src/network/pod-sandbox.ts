@@ -1,6 +1,7 @@
 // Pod sandboxes the way the kubelet made them on Docker (dockershim): a pause container started
 // with network mode `none` and a shareable IPC namespace, then CNI ADD into its network namespace;
-// app containers join both with `container:<pause id>`. Both directions are idempotent and keyed
+// app containers join both with `container:<pause id>`. A host-network pod's pause container
+// shares the node's network and UTS namespaces (`host`) and gets no CNI: its IP is the node's. Both directions are idempotent and keyed
 // by the pod uid, and everything is found again from container labels, so a restarted kubelet
 // re-adopts the sandboxes that still run.
 import type { Logger } from '../../../../common/src/log.ts';
@@ -19,10 +20,15 @@ import type { CniNetwork, CniRuntimeArgs } from './cni.ts';
 export interface PodSandbox {
   pod: PodRef;
   pauseId: string;
-  /** The pod IP. */
+  /** The pod IP (for a host-network pod, the node's IP). */
   ip: string;
   gateway: string | undefined;
+  /** In the node's network namespace (spec.hostNetwork). */
+  hostNetwork?: boolean;
 }
+
+/** Marks a pause container in the node's network namespace (no CNI network to find or release). */
+export const LABEL_HOST_NETWORK = 'io.kconform.host-network';
 
 export interface PodSandboxManagerOptions {
   runtime: ContainerRuntime;
@@ -32,6 +38,8 @@ export interface PodSandboxManagerOptions {
   logger: Logger;
   /** Seconds a pause container gets to stop before it is killed. */
   stopTimeoutSeconds?: number;
+  /** The node's IP, which host-network pods report as theirs; default 127.0.0.1. */
+  hostIp?: string;
 }
 
 export class PodSandboxManager {
@@ -40,6 +48,7 @@ export class PodSandboxManager {
   private readonly pauseImage: string;
   private readonly logger: Logger;
   private readonly stopTimeoutSeconds: number;
+  private readonly hostIp: string;
   /** One operation per pod at a time: the tail of each pod's queue. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -50,19 +59,22 @@ export class PodSandboxManager {
     this.pauseImage = options.pauseImage;
     this.logger = options.logger.child({ component: 'pod-sandbox' });
     this.stopTimeoutSeconds = options.stopTimeoutSeconds ?? 2;
+    this.hostIp = options.hostIp ?? '127.0.0.1';
   }
 
   /** The HostConfig modes an app container of this sandbox is created with. */
-  static joinModes(sandbox: PodSandbox): { networkMode: string; ipcMode: string } {
-    return { networkMode: `container:${sandbox.pauseId}`, ipcMode: `container:${sandbox.pauseId}` };
+  static joinModes(sandbox: PodSandbox): { networkMode: string; ipcMode: string; utsMode?: string } {
+    const modes = { networkMode: `container:${sandbox.pauseId}`, ipcMode: `container:${sandbox.pauseId}` };
+    // dockershim's modifyHostOptionsForContainer: a host-network pod's containers see the node's hostname
+    return sandbox.hostNetwork ? { ...modes, utsMode: 'host' } : modes;
   }
 
   /**
    * Returns the pod's running sandbox, making it when there is none: a pause container that is
    * not running (or has no network) is torn down and replaced. On failure nothing is left behind.
    */
-  ensure(pod: PodRef, hostname?: string): Promise<PodSandbox> {
-    return this.serialise(pod.uid, () => this.ensureNow(pod, hostname));
+  ensure(pod: PodRef, hostname?: string, options: { hostNetwork?: boolean } = {}): Promise<PodSandbox> {
+    return this.serialise(pod.uid, () => this.ensureNow(pod, hostname, options.hostNetwork ?? false));
   }
 
   /** CNI DEL, then removes the pause container(s) of the pod; does nothing when there are none. */
@@ -81,6 +93,15 @@ export class PodSandboxManager {
     for (const c of pauses) {
       const status = await this.runtime.inspect(c.id);
       if (status?.state !== 'running') continue;
+      if (status.labels[LABEL_HOST_NETWORK] === 'true') {
+        return {
+          pod: refFromLabels(status.labels),
+          pauseId: c.id,
+          ip: this.hostIp,
+          gateway: undefined,
+          hostNetwork: true,
+        };
+      }
       const cached = await this.network.cached(this.cniArgs(c.id, status.pid, refFromLabels(status.labels)));
       if (cached)
         return { pod: refFromLabels(status.labels), pauseId: c.id, ip: cached.ip, gateway: cached.gateway };
@@ -95,13 +116,18 @@ export class PodSandboxManager {
   }
 
   /** `hostname`: the pod's (upstream's GeneratePodHostNameAndDomain); its name by default. */
-  private async ensureNow(pod: PodRef, hostname = pod.name.slice(0, 63)): Promise<PodSandbox> {
+  private async ensureNow(
+    pod: PodRef,
+    hostname = pod.name.slice(0, 63),
+    hostNetwork: boolean,
+  ): Promise<PodSandbox> {
     // One list serves both the look-up and the clean-up (a pod's start is on this path).
     const pauses = await this.pauseContainers(pod.uid);
     const existing = await this.runningAmong(pauses);
     if (existing) return existing;
     // Anything left is stale: stopped, or started without a network. Replace it.
     for (const c of pauses) await this.tearDownPause(c.id, pod.uid);
+    if (hostNetwork) return this.startHostNetworkPause(pod);
 
     const started = Date.now();
     const pauseId = await this.runtime.create({
@@ -135,12 +161,38 @@ export class PodSandboxManager {
     }
   }
 
+  /**
+   * A host-network pod's pause container: the node's network, UTS (hostname) namespaces, no CNI
+   * (upstream's sandbox with NamespaceMode_NODE; dockershim sets NetworkMode and UTSMode `host`).
+   */
+  private async startHostNetworkPause(pod: PodRef): Promise<PodSandbox> {
+    const pauseId = await this.runtime.create({
+      name: containerName(pod),
+      image: this.pauseImage,
+      labels: { ...podContainerLabels(pod, POD_INFRA_CONTAINER_NAME), [LABEL_HOST_NETWORK]: 'true' },
+      networkMode: 'host',
+      utsMode: 'host',
+      ipcMode: 'shareable',
+    });
+    try {
+      await this.runtime.start(pauseId);
+    } catch (err) {
+      await this.runtime.remove(pauseId).catch(() => undefined);
+      throw err;
+    }
+    this.logger.info('host-network sandbox ready', { pod: `${pod.namespace}/${pod.name}`, ip: this.hostIp });
+    return { pod, pauseId, ip: this.hostIp, gateway: undefined, hostNetwork: true };
+  }
+
   private async tearDownPause(pauseId: string, podUid: string): Promise<void> {
     const status = await this.runtime.inspect(pauseId);
     if (!status) return;
     const pid = status.state === 'running' ? status.pid : 0;
     // With no namespace left (pid 0) the plugin still releases the IP and skips the interface.
-    await this.network.del(this.cniArgs(pauseId, pid, refFromLabels(status.labels)));
+    // A host-network sandbox has no CNI network to release.
+    if (status.labels[LABEL_HOST_NETWORK] !== 'true') {
+      await this.network.del(this.cniArgs(pauseId, pid, refFromLabels(status.labels)));
+    }
     await this.runtime.stop(pauseId, this.stopTimeoutSeconds);
     await this.runtime.remove(pauseId);
     this.logger.info('sandbox removed', { podUid, pauseId: pauseId.slice(0, 12) });

@@ -3,6 +3,7 @@
 // from the probes, the phase, and the PodScheduled, PodReadyToStartContainers, Initialized,
 // ContainersReady and Ready conditions. Pure.
 import type { V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
+import { isRestartable } from './init-containers.ts';
 
 /** What the kubelet knows about one of the pod's containers. */
 export interface ObservedContainer {
@@ -103,7 +104,11 @@ export function containerStatus(
   return status;
 }
 
-/** upstream's getPhase: init containers first (pending or failed), then the app containers. */
+/**
+ * upstream's getPhase: init containers first (pending or failed), then the app containers. A
+ * restartable init container (sidecar) keeps the pod pending until it has started, counts as
+ * running while it runs, and is left out once it stopped.
+ */
 export function podPhase(
   pod: V1Pod,
   statuses: V1ContainerStatus[],
@@ -112,8 +117,22 @@ export function podPhase(
   const policy = pod.spec?.restartPolicy ?? 'Always';
   let pendingInitialization = 0;
   let failedInitialization = 0;
+  let sidecarsRunning = 0;
+  let sidecarsWaiting = 0;
   for (const init of pod.spec?.initContainers ?? []) {
     const s = initStatuses.find((status) => status.name === init.name);
+    if (isRestartable(init)) {
+      if (s?.state?.running) {
+        if (!s.started) pendingInitialization++;
+        sidecarsRunning++;
+      } else if (s?.state?.terminated || (s?.state?.waiting && s.lastState?.terminated)) {
+        // a stopped sidecar does not count
+      } else {
+        pendingInitialization++;
+        sidecarsWaiting++;
+      }
+      continue;
+    }
     if (!s || s.state?.running) pendingInitialization++;
     else if (s.state?.terminated) {
       if (s.state.terminated.exitCode !== 0) failedInitialization++;
@@ -124,7 +143,10 @@ export function podPhase(
     } else pendingInitialization++;
   }
   if (failedInitialization > 0 && policy === 'Never') return 'Failed';
-  if (pendingInitialization > 0 || failedInitialization > 0) return 'Pending';
+  // upstream: a pod whose regular containers ran is not pending again while a sidecar restarts
+  const regularStarted = statuses.some((s) => s.state?.running || s.state?.terminated);
+  if ((pendingInitialization > 0 && !regularStarted) || failedInitialization > 0) return 'Pending';
+  if (sidecarsWaiting > 0) return 'Pending';
   let pending = 0;
   let running = 0;
   let stopped = 0;
@@ -140,7 +162,7 @@ export function podPhase(
     } else pending++;
   }
   if (pending > 0) return 'Pending';
-  if (running > 0) return 'Running';
+  if (running + sidecarsRunning > 0) return 'Running';
   if (stopped > 0) {
     if (policy === 'Always') return 'Running';
     if (stopped === succeeded) return 'Succeeded';
@@ -182,21 +204,28 @@ export function podStatus(input: StatusInput): V1PodStatus {
   const hasInit = (pod.spec?.initContainers ?? []).length > 0;
   const defaultWaiting = hasInit ? 'PodInitializing' : 'ContainerCreating';
   const containerStatuses = input.containers.map((c) => containerStatus(c, defaultWaiting));
-  // An init container is ready once it exited 0 (upstream's prober manager sets it so).
+  // An init container is ready once it exited 0 (upstream's prober manager sets it so); a
+  // sidecar is ready as an app container is: started and past its readiness probe.
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter(isRestartable).map((c) => c.name));
   const initContainerStatuses = (input.initContainers ?? []).map((c) => {
     const s = containerStatus(c, defaultWaiting);
-    s.ready = s.state?.terminated?.exitCode === 0;
+    if (!sidecars.has(c.name)) s.ready = s.state?.terminated?.exitCode === 0;
     return s;
   });
   const phase = podPhase(pod, containerStatuses, initContainerStatuses);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
-  const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
+  // upstream's GenerateContainersReadyCondition counts sidecars first, then the app containers
+  const unready = [...initContainerStatuses.filter((s) => sidecars.has(s.name)), ...containerStatuses]
+    .filter((s) => !s.ready)
+    .map((s) => s.name);
   const allReady = containerStatuses.length > 0 && unready.length === 0;
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const notReadyMessage =
     unready.length > 0 ? `containers with unready status: ${goList(unready)}` : undefined;
   // Initialized: every init container exited 0, or an app container already started.
-  const incomplete = initContainerStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const incomplete = initContainerStatuses
+    .filter((s) => (sidecars.has(s.name) ? !s.started : !s.ready))
+    .map((s) => s.name);
   const appStarted = containerStatuses.some(
     (s) => s.state?.running || s.state?.terminated || s.lastState?.terminated,
   );

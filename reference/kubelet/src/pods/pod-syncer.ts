@@ -3,7 +3,8 @@
 // liveness/startup probes; restarts with back-off), and report the status. Termination: every
 // container is killed (Killing event, preStop hook, SIGTERM, SIGKILL after the grace period), the
 // sandbox torn down, then the deletion confirmed with grace 0. Every step is idempotent; a failed
-// one is retried by the next sync.
+// one is retried by the next sync. Status is pod-status.ts/status-reporter.ts; termination is
+// pod-terminator.ts.
 import type { CoreV1Api, V1Container, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import type { Logger } from '../../../../common/src/log.ts';
 import { EventReason, formatPod, type ContainerEvents } from '../events.ts';
@@ -17,13 +18,22 @@ import {
   type ContainerSummary,
 } from '../runtime/container-runtime.ts';
 import type { Backoff } from './backoff.ts';
-import { LABEL_RESTART_COUNT } from './container-spec.ts';
 import { ContainerConfigError } from './env.ts';
 import type { PodSetup, SpecResult } from './pod-setup.ts';
 import { ContainerRunner } from './container-runner.ts';
-import { nextInitStep, type InitInstance } from './init-containers.ts';
+import {
+  computeInitActions,
+  isRestartable,
+  nextInitStep,
+  type InitContainerView,
+  type InitInstance,
+} from './init-containers.ts';
 import { HookRunner } from './lifecycle-hooks.ts';
-import { podStatus, type ObservedContainer } from './pod-status.ts';
+import type { ObservedContainer } from './pod-status.ts';
+import { PodStatusReporter, restartsOf, newestFirst } from './status-reporter.ts';
+import { PodTerminator, podGrace } from './pod-terminator.ts';
+
+export { comparable } from './status-reporter.ts';
 
 export const LABEL_SANDBOX = 'io.kconform.sandbox';
 
@@ -31,6 +41,14 @@ export const LABEL_SANDBOX = 'io.kconform.sandbox';
 export interface PodProbes extends ProbeResults {
   update(pod: V1Pod, status: V1PodStatus): void;
   removePod(uid: string): void;
+}
+
+/** Who wants to know what a sync did (the kubelet's metrics). */
+export interface SyncObserver {
+  /** The phase the sync computed for the pod. */
+  podPhase(uid: string, phase: string): void;
+  /** A container was started (`ok`) or failed to start. */
+  containerStarted(init: boolean, ok: boolean): void;
 }
 
 export interface PodSyncerOptions {
@@ -45,30 +63,35 @@ export interface PodSyncerOptions {
   log: Logger;
   events: ContainerEvents;
   probes: PodProbes;
+  observer?: SyncObserver;
   now?: () => Date;
 }
-
-const code = (err: unknown): number | undefined => (err as { code?: number }).code;
-const restartsOf = (c: ContainerSummary): number => Number(c.labels[LABEL_RESTART_COUNT] ?? 0);
-const newestFirst = (a: ContainerSummary, b: ContainerSummary): number => restartsOf(b) - restartsOf(a);
 
 function shouldRestart(policy: string, exitCode: number): boolean {
   return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
 }
 
-/** The pod's terminationGracePeriodSeconds (upstream's default 30). */
-const podGrace = (pod: V1Pod): number => pod.spec?.terminationGracePeriodSeconds ?? 30;
-
 export class PodSyncer {
   private readonly runner: ContainerRunner;
+  private readonly status: PodStatusReporter;
+  private readonly terminator: PodTerminator;
 
   constructor(private readonly o: PodSyncerOptions) {
+    this.status = new PodStatusReporter({
+      runtime: o.runtime,
+      core: o.core,
+      probes: o.probes,
+      hostIp: o.hostIp,
+      ...(o.observer ? { observer: o.observer } : {}),
+      now: () => this.now(),
+    });
     this.runner = new ContainerRunner({
       runtime: o.runtime,
       events: o.events,
       hooks: new HookRunner(o.runtime, o.log),
       log: o.log,
     });
+    this.terminator = new PodTerminator({ ...o, runner: this.runner, now: () => this.now() });
   }
 
   private now(): Date {
@@ -85,9 +108,10 @@ export class PodSyncer {
       await this.reportWaitingForVolumes(pod);
       return;
     }
-    const sandbox = await this.o.sandboxes.ensure(ref, this.o.setup.hostname(pod));
+    const sandbox = await this.o.sandboxes.ensure(ref, this.o.setup.hostname(pod), {
+      hostNetwork: pod.spec?.hostNetwork === true,
+    });
     const prepared = await this.o.setup.prepare(pod, sandbox, volumes);
-    const policy = pod.spec?.restartPolicy ?? 'Always';
     const existing = await this.o.runtime.list({ [LABEL_POD_UID]: uid });
     const instances = (name: string): ContainerSummary[] =>
       existing.filter((c) => c.labels[LABEL_CONTAINER_NAME] === name).sort(newestFirst);
@@ -135,13 +159,44 @@ export class PodSyncer {
         exitCode: status?.exitCode ?? 0,
       });
     }
+    const initWaiting = new Map<string, ObservedContainer['waiting']>();
+    if (inits.some(isRestartable)) {
+      // Sidecars (restartable init containers): upstream's computeInitContainerActions.
+      await this.syncWithSidecars(pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting);
+    } else {
+      await this.syncInitThenApps(pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting);
+    }
+
+    const initObserved: ObservedContainer[] = [];
+    for (const init of inits) {
+      initObserved.push(await this.status.observe(init, uid, initWaiting.get(init.name), true));
+    }
+    const observed: ObservedContainer[] = [];
+    for (const container of pod.spec?.containers ?? []) {
+      observed.push(await this.status.observe(container, uid, initWaiting.get(container.name), false));
+    }
+    await this.removeOldContainers(uid);
+    await this.status.report(pod, sandbox, observed, initObserved);
+  }
+
+  /** Regular init containers only: one at a time to a successful exit, then the app containers. */
+  private async syncInitThenApps(
+    pod: V1Pod,
+    initState: ReadonlyMap<string, InitInstance>,
+    inCurrentSandbox: (name: string) => ContainerSummary | undefined,
+    instances: (name: string) => ContainerSummary[],
+    spec: (container: V1Container, restartCount: number) => SpecResult,
+    sandbox: PodSandbox,
+    initWaiting: Map<string, ObservedContainer['waiting']>,
+  ): Promise<void> {
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const inits = pod.spec?.initContainers ?? [];
     const appStarted = (pod.spec?.containers ?? []).some((c) => inCurrentSandbox(c.name) !== undefined);
     const step = nextInitStep(
       inits.map((c) => c.name),
       (name) => initState.get(name),
       appStarted,
     );
-    const initWaiting = new Map<string, ObservedContainer['waiting']>();
     if (step.kind !== 'done') {
       const init = inits.find((c) => c.name === step.name)!;
       const newest = instances(init.name)[0];
@@ -162,17 +217,101 @@ export class PodSyncer {
         );
       }
     }
+  }
 
-    const initObserved: ObservedContainer[] = [];
-    for (const init of inits) {
-      initObserved.push(await this.observe(init, uid, initWaiting.get(init.name), true));
+  /**
+   * A pod with restartable init containers (sidecars, KEP-753): upstream's
+   * computeInitContainerActions decides which init containers to (re)start and which sidecars to
+   * kill for a failed startup or liveness probe; the app containers run once the pod is
+   * initialised. Sidecars restart whatever the pod's restartPolicy, with back-off, and never keep a
+   * pod from completing: once every app container has exited for good they are stopped, last first.
+   */
+  private async syncWithSidecars(
+    pod: V1Pod,
+    initState: ReadonlyMap<string, InitInstance>,
+    inCurrentSandbox: (name: string) => ContainerSummary | undefined,
+    instances: (name: string) => ContainerSummary[],
+    spec: (container: V1Container, restartCount: number) => SpecResult,
+    sandbox: PodSandbox,
+    initWaiting: Map<string, ObservedContainer['waiting']>,
+  ): Promise<void> {
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const inits = pod.spec?.initContainers ?? [];
+    const apps = pod.spec?.containers ?? [];
+    if (await this.appsFinished(pod, inCurrentSandbox)) {
+      // upstream's KillPod for a completed pod: the sidecars stop too, and nothing restarts.
+      await this.terminator.stopSidecars(pod, podGrace(pod));
+      return;
     }
-    const observed: ObservedContainer[] = [];
-    for (const container of pod.spec?.containers ?? []) {
-      observed.push(await this.observe(container, uid, initWaiting.get(container.name), false));
+    const views: InitContainerView[] = inits.map((c) => {
+      const current = inCurrentSandbox(c.name);
+      const state = initState.get(c.name);
+      const view: InitContainerView = { name: c.name, restartable: isRestartable(c) };
+      if (current && state) view.instance = { ...state, id: current.id };
+      if (current && view.restartable && c.startupProbe) {
+        view.startup = { result: this.o.probes.result('startup', current.id) };
+      }
+      if (current && view.restartable && c.livenessProbe) {
+        view.liveness = { result: this.o.probes.result('liveness', current.id) };
+      }
+      return view;
+    });
+    const podHasInitialized = apps.some((c) => {
+      const state = inCurrentSandbox(c.name)?.state;
+      return state === 'running' || state === 'created';
+    });
+    const actions = computeInitActions(views, podHasInitialized, policy !== 'Never');
+    if (actions.podFailed) return; // the phase says Failed; nothing more runs
+    for (const kill of actions.kill) {
+      const container = inits.find((c) => c.name === kill.name)!;
+      const probe = kill.probe && container[`${kill.probe}Probe`];
+      await this.runner.kill({
+        pod,
+        container,
+        id: kill.id,
+        init: true,
+        message: kill.message,
+        graceSeconds: probe?.terminationGracePeriodSeconds ?? podGrace(pod),
+      });
     }
-    await this.removeOldContainers(uid);
-    await this.report(pod, sandbox, observed, initObserved);
+    for (const name of actions.start) {
+      const init = inits.find((c) => c.name === name)!;
+      const current = inCurrentSandbox(name);
+      const newest = instances(name)[0];
+      if (!current) {
+        const restartCount = newest ? restartsOf(newest) + 1 : 0;
+        initWaiting.set(name, await this.startOne(pod, init, true, spec(init, restartCount), sandbox));
+      } else if (current.state === 'created') {
+        await this.o.runtime.start(current.id);
+      } else {
+        // exited, or just killed: a sidecar always restarts, a regular one after a failure
+        const killed = actions.kill.some((k) => k.id === current.id);
+        initWaiting.set(
+          name,
+          await this.restart(pod, init, true, current, spec, sandbox, isRestartable(init) || killed),
+        );
+      }
+    }
+    if (!actions.initialized) return;
+    for (const container of apps) {
+      initWaiting.set(container.name, await this.syncAppContainer(pod, container, instances, spec, sandbox));
+    }
+  }
+
+  /** Every app container of the current sandbox exited and none will restart (policy). */
+  private async appsFinished(
+    pod: V1Pod,
+    inCurrentSandbox: (name: string) => ContainerSummary | undefined,
+  ): Promise<boolean> {
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    if (policy === 'Always') return false;
+    for (const c of pod.spec?.containers ?? []) {
+      const current = inCurrentSandbox(c.name);
+      if (!current || (current.state !== 'exited' && current.state !== 'dead')) return false;
+      const exitCode = (await this.o.runtime.inspect(current.id))?.exitCode ?? 0;
+      if (shouldRestart(policy, exitCode)) return false;
+    }
+    return true;
   }
 
   /** One app container's step: kill on a failed liveness/startup probe, start, or restart. */
@@ -269,6 +408,7 @@ export class PodSyncer {
       podIp: sandbox.ip,
       graceSeconds: podGrace(pod),
     });
+    this.o.observer?.containerStarted(init, outcome.ok);
     this.o.log.info(outcome.ok ? 'container started' : 'container did not start', {
       pod: `${pod.metadata!.namespace}/${pod.metadata!.name}`,
       container: container.name,
@@ -314,64 +454,6 @@ export class PodSyncer {
     return this.startOne(pod, container, init, spec(container, restartsOf(current) + 1), sandbox);
   }
 
-  /** What runs for one container now: its newest instance and the one before. */
-  private async observe(
-    container: V1Container,
-    uid: string,
-    waiting: ObservedContainer['waiting'],
-    init: boolean,
-  ): Promise<ObservedContainer> {
-    const name = container.name;
-    const mine = (await this.o.runtime.list({ [LABEL_POD_UID]: uid, [LABEL_CONTAINER_NAME]: name })).sort(
-      newestFirst,
-    );
-    const [newest, older] = await Promise.all(mine.slice(0, 2).map((c) => this.o.runtime.inspect(c.id)));
-    const observed: ObservedContainer = {
-      name,
-      image: container.image!,
-      ready: false,
-      ...(waiting ? { waiting } : {}),
-    };
-    if (newest) {
-      observed.current = {
-        id: newest.id,
-        state:
-          newest.state === 'running' || newest.state === 'created' || newest.state === 'exited'
-            ? newest.state
-            : 'other',
-        exitCode: newest.exitCode,
-        oomKilled: newest.oomKilled,
-        ...(newest.startedAt ? { startedAt: newest.startedAt } : {}),
-        ...(newest.finishedAt ? { finishedAt: newest.finishedAt } : {}),
-        restartCount: restartsOf(mine[0]!),
-      };
-      const running = newest.state === 'running' && !waiting;
-      if (running && !init) {
-        // started: past the startup probe; ready: started and past the readiness probe.
-        const started = !container.startupProbe || this.o.probes.result('startup', newest.id) === 'success';
-        const readiness = this.o.probes.result('readiness', newest.id);
-        observed.started = started;
-        observed.ready = started && (!container.readinessProbe || readiness === 'success');
-        if (started && container.readinessProbe && readiness === undefined) {
-          this.o.probes.trigger(uid, name, 'readiness');
-        }
-      } else {
-        observed.ready = running;
-      }
-      if (newest.state === 'created' && !waiting) observed.waiting = { reason: 'ContainerCreating' };
-    }
-    if (older) {
-      observed.previous = {
-        id: older.id,
-        exitCode: older.exitCode,
-        oomKilled: older.oomKilled,
-        ...(older.startedAt ? { startedAt: older.startedAt } : {}),
-        ...(older.finishedAt ? { finishedAt: older.finishedAt } : {}),
-      };
-    }
-    return observed;
-  }
-
   /** Keeps the newest two instances of each container (for `logs --previous`), removes the rest. */
   private async removeOldContainers(uid: string): Promise<void> {
     const all = await this.o.runtime.list({ [LABEL_POD_UID]: uid });
@@ -390,118 +472,21 @@ export class PodSyncer {
   private async reportWaitingForVolumes(pod: V1Pod): Promise<void> {
     const uid = pod.metadata!.uid!;
     const inits: ObservedContainer[] = [];
-    for (const c of pod.spec?.initContainers ?? []) inits.push(await this.observe(c, uid, undefined, true));
+    for (const c of pod.spec?.initContainers ?? [])
+      inits.push(await this.status.observe(c, uid, undefined, true));
     const apps: ObservedContainer[] = [];
-    for (const c of pod.spec?.containers ?? []) apps.push(await this.observe(c, uid, undefined, false));
-    await this.report(pod, await this.o.sandboxes.find(uid), apps, inits);
+    for (const c of pod.spec?.containers ?? [])
+      apps.push(await this.status.observe(c, uid, undefined, false));
+    await this.status.report(pod, await this.o.sandboxes.find(uid), apps, inits);
   }
 
-  /** Writes the status when it differs from what the apiserver has. */
-  private async report(
-    pod: V1Pod,
-    sandbox: PodSandbox | undefined,
-    containers: ObservedContainer[],
-    initContainers: ObservedContainer[],
-  ): Promise<void> {
-    const status = podStatus({
-      pod,
-      ...(sandbox ? { podIp: sandbox.ip } : {}),
-      hostIp: this.o.hostIp,
-      containers,
-      initContainers,
-      now: this.now(),
-    });
-    // The probe workers read the status the kubelet computed (upstream's status manager).
-    this.o.probes.update(pod, status);
-    if (JSON.stringify(comparable(status)) === JSON.stringify(comparable(pod.status ?? {}))) return;
-    try {
-      await this.o.core.replaceNamespacedPodStatus({
-        name: pod.metadata!.name!,
-        namespace: pod.metadata!.namespace!,
-        // Only the status goes (the status subresource keeps the rest): pods from the watch are
-        // plain JSON whose times are strings, which the typed client would not serialise.
-        body: {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: {
-            name: pod.metadata!.name!,
-            namespace: pod.metadata!.namespace!,
-            uid: pod.metadata!.uid!,
-            resourceVersion: pod.metadata!.resourceVersion!,
-          },
-          status,
-        },
-      });
-    } catch (err) {
-      // A newer pod version arrived meanwhile: the informer brings it, and the next sync reports.
-      if (code(err) !== 409 && code(err) !== 404) throw err;
-    }
-  }
-
-  /**
-   * Kills the pod's containers within its grace period (Killing event, preStop hook, SIGTERM,
-   * SIGKILL), tears the sandbox down, removes its containers and volumes, and confirms the
-   * deletion with grace 0 (guarded by the pod's uid). Idempotent.
-   */
-  async terminate(pod: V1Pod): Promise<void> {
-    const uid = pod.metadata!.uid!;
-    const grace = Math.max(0, pod.metadata?.deletionGracePeriodSeconds ?? podGrace(pod));
-    const running = (await this.o.runtime.list({ [LABEL_POD_UID]: uid })).filter(
-      (c) => c.state === 'running' && c.labels[LABEL_CONTAINER_NAME] !== POD_INFRA_CONTAINER_NAME,
-    );
-    // Liveness and startup probes stop with the deletion; the containers are killed in parallel.
-    this.o.probes.update(pod, pod.status ?? {});
-    await Promise.all(
-      running.map((c) => {
-        const name = c.labels[LABEL_CONTAINER_NAME] ?? '';
-        const container = pod.spec?.containers.find((s) => s.name === name);
-        const init = !container && (pod.spec?.initContainers ?? []).some((s) => s.name === name);
-        return this.runner.kill({ pod, container, id: c.id, name, init, graceSeconds: grace });
-      }),
-    );
-    await this.stopPodContainers(uid, 0);
-    this.o.backoff.forgetPod(uid);
-    try {
-      await this.o.core.deleteNamespacedPod({
-        name: pod.metadata!.name!,
-        namespace: pod.metadata!.namespace!,
-        gracePeriodSeconds: 0,
-        body: { gracePeriodSeconds: 0, preconditions: { uid } },
-      });
-      this.o.log.info('pod deleted', { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` });
-    } catch (err) {
-      if (code(err) !== 404 && code(err) !== 409) throw err;
-    }
+  /** Kills, tears down and confirms the deletion of a pod being deleted (see PodTerminator). */
+  terminate(pod: V1Pod): Promise<void> {
+    return this.terminator.terminate(pod);
   }
 
   /** Stops and removes every container of a pod and its sandbox and volumes (also for orphans). */
-  async stopPodContainers(uid: string, graceSeconds: number): Promise<void> {
-    this.o.probes.removePod(uid);
-    const apps = (await this.o.runtime.list({ [LABEL_POD_UID]: uid })).filter(
-      (c) => c.labels[LABEL_CONTAINER_NAME] !== POD_INFRA_CONTAINER_NAME,
-    );
-    await Promise.all(apps.map((c) => this.o.runtime.stop(c.id, graceSeconds)));
-    await this.o.sandboxes.tearDown(uid);
-    for (const c of apps) await this.o.runtime.remove(c.id);
-    await this.o.setup.tearDown(uid);
+  stopPodContainers(uid: string, graceSeconds: number): Promise<void> {
+    return this.terminator.stopPodContainers(uid, graceSeconds);
   }
-}
-
-/**
- * A status in a form that compares equal whatever the key order or null-vs-absent: the client
- * decodes objects with its own key order, and a status written needlessly would come back as a
- * watch event and another sync.
- */
-export function comparable(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(comparable);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined && v !== null) out[key] = comparable(v);
-    }
-    return out;
-  }
-  return value;
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../../../common/src/log.ts';
 import type { Prober } from './prober.ts';
 import type { ProbeResult, ProbeType } from './probe-state.ts';
 import { ProbeWorker, type WorkerHost } from './probe-worker.ts';
+import { isRestartable } from '../pods/init-containers.ts';
 
 export interface ProbeManagerOptions {
   prober: Prober;
@@ -64,7 +65,9 @@ export class ProbeManager implements ProbeResults, WorkerHost {
     entry.pod = pod;
     entry.status = status;
     if (!firstTime) return;
-    for (const container of pod.spec?.containers ?? []) {
+    // Restartable init containers (sidecars) are probed like app containers (upstream's AddPod).
+    const sidecars = (pod.spec?.initContainers ?? []).filter(isRestartable);
+    for (const container of [...sidecars, ...(pod.spec?.containers ?? [])]) {
       for (const type of TYPES) {
         const probe = probeOf(container, type);
         if (!probe) continue;
@@ -77,6 +80,7 @@ export class ProbeManager implements ProbeResults, WorkerHost {
           this.o.prober,
           this.o.log,
           this.o.now,
+          sidecars.includes(container),
         );
         entry.workers.set(`${container.name}/${type}`, worker);
         worker.start();

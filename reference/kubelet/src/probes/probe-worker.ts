@@ -24,8 +24,14 @@ export interface WorkerHost {
 const trimId = (id: string | undefined): string | undefined => id?.replace(/^[a-z]+:\/\//, '') || undefined;
 
 /** The target as the worker sees it in the kubelet's status (pure). */
-export function targetFrom(pod: V1Pod, status: V1PodStatus, containerName: string): ProbeTarget {
-  const c: V1ContainerStatus | undefined = status.containerStatuses?.find((s) => s.name === containerName);
+export function targetFrom(
+  pod: V1Pod,
+  status: V1PodStatus,
+  containerName: string,
+  init = false,
+): ProbeTarget {
+  const statuses = init ? status.initContainerStatuses : status.containerStatuses;
+  const c: V1ContainerStatus | undefined = statuses?.find((s) => s.name === containerName);
   const startedAt = c?.state?.running?.startedAt;
   return {
     podTerminal: status.phase === 'Succeeded' || status.phase === 'Failed',
@@ -54,6 +60,8 @@ export class ProbeWorker {
     private readonly prober: Prober,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** A restartable init container (sidecar): its status is in initContainerStatuses. */
+    readonly init = false,
   ) {
     this.state = new ProbeState(type, probeTiming(probe));
   }
@@ -109,7 +117,10 @@ export class ProbeWorker {
     const view = this.host.view(this.podUid);
     if (!view) return true; // no status yet
     const previousId = this.state.containerId;
-    const step = this.state.before(targetFrom(view.pod, view.status, this.container.name), this.now());
+    const step = this.state.before(
+      targetFrom(view.pod, view.status, this.container.name, this.init),
+      this.now(),
+    );
     const id = this.state.containerId;
     if (previousId && previousId !== id) this.host.forget(this.type, previousId);
     if (id && step.set) this.host.set(this.type, id, step.set, this.podUid);
@@ -122,6 +133,7 @@ export class ProbeWorker {
       container: this.container,
       containerId: id,
       podIp: view.status.podIP,
+      init: this.init,
     });
     // Stopped meanwhile, or the container changed under the probe: the result is stale.
     if (this.stopped || verdict === undefined || this.state.containerId !== id) return true;

@@ -6,6 +6,7 @@ import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import type { Logger } from '../../../../common/src/log.ts';
 import { EventReason, type ContainerEvents } from '../events.ts';
 import type { ContainerRuntime } from '../runtime/container-runtime.ts';
+import type { ProbeMetrics } from '../metrics/kubelet-metrics.ts';
 import { doExec, doHttpGet, doTcpConnect, httpGetRequest, tcpTarget, type ActionOutcome } from './actions.ts';
 import { PROBE_TYPE_TITLE, probeTiming, type ProbeType } from './probe-state.ts';
 
@@ -18,6 +19,8 @@ export interface ProbeRequest {
   container: V1Container;
   containerId: string;
   podIp: string | undefined;
+  /** A restartable init container: events name spec.initContainers{name}. */
+  init?: boolean;
 }
 
 /** What the worker counts; undefined: the probe could not run, throw the result away. */
@@ -27,14 +30,33 @@ export interface ProberOptions {
   runtime: ContainerRuntime;
   events: ContainerEvents;
   log: Logger;
+  /** Counts every probe run (prober_probe_total); absent: not counted. */
+  metrics?: ProbeMetrics;
 }
 
 export class Prober {
   constructor(private readonly o: ProberOptions) {}
 
   async probe(req: ProbeRequest): Promise<ProbeVerdict> {
+    const began = performance.now();
+    const verdict = await this.probeOnce(req);
+    this.o.metrics?.probed(
+      req.type,
+      verdict ?? 'unknown',
+      {
+        container: req.container.name,
+        pod: req.pod.metadata?.name ?? '',
+        namespace: req.pod.metadata?.namespace ?? '',
+        podUid: req.pod.metadata?.uid ?? '',
+      },
+      (performance.now() - began) / 1000,
+    );
+    return verdict;
+  }
+
+  private async probeOnce(req: ProbeRequest): Promise<ProbeVerdict> {
     const title = PROBE_TYPE_TITLE[req.type];
-    const ref = { name: req.container.name };
+    const ref = { name: req.container.name, init: req.init ?? false };
     let outcome: ActionOutcome | undefined;
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_PROBE_RETRIES && !outcome; attempt++) {

@@ -47,6 +47,8 @@ export interface ContainerSpec {
   networkMode?: string;
   /** `shareable`, `container:<id>`, … */
   ipcMode?: string;
+  /** `host` to share the node's UTS namespace (hostname), as host-network pods do. */
+  utsMode?: string;
   /** `container:<id>` to share a pid namespace. */
   pidMode?: string;
   hostname?: string;

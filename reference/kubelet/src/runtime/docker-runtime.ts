@@ -56,6 +56,7 @@ export class DockerRuntime implements ContainerRuntime {
         NetworkMode: spec.networkMode,
         IpcMode: spec.ipcMode,
         PidMode: spec.pidMode,
+        UTSMode: spec.utsMode,
         Binds: spec.binds,
         Memory: spec.memoryBytes,
         MemorySwap: spec.memorySwapBytes,

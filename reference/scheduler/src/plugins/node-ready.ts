@@ -1,8 +1,11 @@
 // NodeReady: upstream has no such plugin; its node lifecycle controller taints a node whose Ready
 // condition is False with node.kubernetes.io/not-ready and one whose Ready is Unknown with
-// node.kubernetes.io/unreachable (both NoSchedule), and TaintToleration keeps pods off. There is
-// no such controller in the reference yet, so this filter applies the taint the controller would
-// have added, with TaintToleration's reason, and lets pods that tolerate it through.
+// node.kubernetes.io/unreachable (both NoSchedule), and TaintToleration keeps pods off. The
+// reference's node lifecycle controller (reference/controllers/src/node-lifecycle) adds those
+// taints too, but only when the controller-manager runs and once it has looked at the node; this
+// filter applies the taint the controller would add, with TaintToleration's reason, so the
+// scheduler alone (its tests, its bench) and the moments before the taint lands behave the same.
+// Pods that tolerate the taint go through.
 import type * as k8s from '@kubernetes/client-node';
 import { SUCCESS, unresolvable, type FilterPlugin } from '../framework.ts';
 import { tolerationsTolerate } from './tolerations.ts';

@@ -1,0 +1,274 @@
+// apps/v1 ReplicaSets as upstream's sig-apps conformance tests use them: replicas that run and
+// serve, adoption and release by a matchExpressions selector, the scale subresource, and
+// label-selected list and deletecollection.
+import * as k8s from '@kubernetes/client-node';
+import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { execMustSucceed } from '../../lib/exec.ts';
+import { useTestNamespace } from '../../lib/namespace.ts';
+import { spec, useSpecTimeouts } from '../../lib/specs.ts';
+import { Budget, pollUntil } from '../../lib/wait.ts';
+import { appsApi, replicaSet, waitForReplicaSet } from './apps-workloads.ts';
+import {
+  HTTP_PORT,
+  busybox,
+  createWorkloadServiceAccount,
+  hostnameServer,
+  isReady,
+  notDeleting,
+  podSpec,
+  waitForPods,
+} from './workloads.ts';
+
+const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const EXEC_TIMEOUT_MS = 30_000;
+
+describe('replication: ReplicaSet', () => {
+  useSpecTimeouts();
+  const ns = useTestNamespace('replication-rs');
+
+  before(async function () {
+    this.timeout(60_000);
+    await createWorkloadServiceAccount(ns.cluster, ns.name);
+  });
+
+  const ownedBy = (rs: V1ReplicaSet) => (pod: V1Pod) =>
+    pod.metadata?.ownerReferences?.some((r) => r.controller && r.uid === rs.metadata?.uid) ?? false;
+
+  it('[REPLICATION-RS-SERVES-REPLICAS] runs each replica, which serves its own name, and reports them ready', async () => {
+    const budget = new Budget(spec('REPLICATION-RS-SERVES-REPLICAS').timeout);
+    const apps = appsApi(ns.cluster);
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: ns.name,
+      body: replicaSet('serve', 2, { app: 'serve' }, podSpec([hostnameServer()])),
+    });
+    const pods = await waitForPods(
+      ns.cluster,
+      ns.name,
+      'app=serve',
+      '2 ready replicas of serve',
+      budget.left(),
+      (p) => p.filter(notDeleting).filter(isReady).length === 2,
+    );
+    for (const pod of pods) {
+      expect(pod.metadata?.name).to.match(/^serve-[a-z0-9]{5}$/);
+      expect(pod.metadata?.ownerReferences).to.deep.equal([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'serve',
+          uid: rs.metadata!.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+    }
+    const client = pods[0]!.metadata!.name!;
+    for (const pod of pods) {
+      const answer = await pollUntil(
+        () =>
+          execMustSucceed(
+            ns.cluster,
+            { namespace: ns.name, pod: client, container: 'serve' },
+            ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${pod.status!.podIP} ${HTTP_PORT}`],
+            EXEC_TIMEOUT_MS,
+          ).catch((err: Error) => err.message),
+        {
+          what: `replica ${pod.metadata!.name} answering with its name`,
+          timeoutMs: budget.left(),
+          done: (text) => text.includes(pod.metadata!.name!),
+          describe: (text) => `last answer: ${text ?? 'none'}`,
+        },
+      );
+      expect(answer).to.include(pod.metadata!.name);
+    }
+    await waitForReplicaSet(
+      ns.cluster,
+      ns.name,
+      'serve',
+      'ReplicaSet serve status showing 2 ready and available replicas',
+      budget.left(),
+      (got) =>
+        got.status?.replicas === 2 &&
+        got.status.readyReplicas === 2 &&
+        got.status.availableReplicas === 2 &&
+        got.status.observedGeneration === got.metadata?.generation,
+    );
+  });
+
+  it('[REPLICATION-RS-ADOPT-RELEASE] adopts a matching orphan pod and releases it once its labels stop matching', async () => {
+    const budget = new Budget(spec('REPLICATION-RS-ADOPT-RELEASE').timeout);
+    const { core } = ns.cluster;
+    const apps = appsApi(ns.cluster);
+    await core.createNamespacedPod({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'pod-adoption-release', labels: { name: 'pod-adoption-release' } },
+        spec: podSpec([busybox('main')]),
+      },
+    });
+    await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=pod-adoption-release',
+      'the orphan running',
+      budget.left(),
+      (p) => p.some((x) => x.status?.phase === 'Running'),
+    );
+    const labels = { name: 'pod-adoption-release' };
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: ns.name,
+      body: replicaSet('pod-adoption-release', 1, labels, podSpec([busybox('main')]), {
+        matchExpressions: [{ key: 'name', operator: 'In', values: ['pod-adoption-release'] }],
+      }),
+    });
+    const adopted = await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=pod-adoption-release',
+      'the orphan adopted',
+      budget.left(),
+      (p) => p.some((x) => x.metadata?.name === 'pod-adoption-release' && ownedBy(rs)(x)),
+    );
+    expect(
+      adopted.find((p) => p.metadata?.name === 'pod-adoption-release')!.metadata?.ownerReferences?.[0],
+    ).to.include({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'pod-adoption-release',
+      controller: true,
+    });
+    expect(
+      adopted.filter(notDeleting).map((p) => p.metadata?.name),
+      'no second pod',
+    ).to.deep.equal(['pod-adoption-release']);
+
+    await core.patchNamespacedPod(
+      {
+        name: 'pod-adoption-release',
+        namespace: ns.name,
+        body: { metadata: { labels: { name: 'pod-adoption-release-released' } } },
+      },
+      MERGE_PATCH,
+    );
+    await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=pod-adoption-release-released',
+      'the pod released',
+      budget.left(),
+      (p) => p.some((x) => x.metadata?.name === 'pod-adoption-release' && !ownedBy(rs)(x)),
+    );
+    const replaced = await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=pod-adoption-release',
+      'a replacement pod',
+      budget.left(),
+      (p) => p.filter(notDeleting).filter(ownedBy(rs)).length === 1,
+    );
+    expect(replaced.filter(notDeleting).map((p) => p.metadata?.name)).to.not.include('pod-adoption-release');
+  });
+
+  it('[REPLICATION-RS-SCALE] reads and writes spec.replicas through the scale subresource', async () => {
+    const budget = new Budget(spec('REPLICATION-RS-SCALE').timeout);
+    const apps = appsApi(ns.cluster);
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: ns.name,
+      body: replicaSet('scaled', 1, { name: 'scaled' }, podSpec([busybox('main')])),
+    });
+    await waitForReplicaSet(
+      ns.cluster,
+      ns.name,
+      'scaled',
+      'scaled with 1 replica',
+      budget.left(),
+      (got) => got.status?.replicas === 1,
+    );
+    const scale = await apps.readNamespacedReplicaSetScale({ name: 'scaled', namespace: ns.name });
+    expect(scale.spec?.replicas).to.equal(1);
+    expect(scale.status).to.deep.include({ replicas: 1, selector: 'name=scaled' });
+    // The update carries the resourceVersion read: a status write in between is a conflict; read again.
+    await pollUntil(
+      async () => {
+        const current = await apps.readNamespacedReplicaSetScale({ name: 'scaled', namespace: ns.name });
+        return apps
+          .replaceNamespacedReplicaSetScale({
+            name: 'scaled',
+            namespace: ns.name,
+            body: { ...current, spec: { replicas: 2 } },
+          })
+          .then(
+            () => 'written',
+            (err: unknown) => {
+              if (err instanceof k8s.ApiException && err.code === 409) return 'conflict';
+              throw err;
+            },
+          );
+      },
+      { what: 'scale of scaled written', timeoutMs: budget.left(), done: (r) => r === 'written' },
+    );
+    const two = await apps.readNamespacedReplicaSet({ name: 'scaled', namespace: ns.name });
+    expect(two.spec?.replicas).to.equal(2);
+    await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=scaled',
+      '2 pods of scaled',
+      budget.left(),
+      (p) => p.filter(notDeleting).filter(ownedBy(rs)).length === 2,
+    );
+    await apps.patchNamespacedReplicaSetScale(
+      { name: 'scaled', namespace: ns.name, body: { spec: { replicas: 3 } } },
+      MERGE_PATCH,
+    );
+    const three = await apps.readNamespacedReplicaSet({ name: 'scaled', namespace: ns.name });
+    expect(three.spec?.replicas).to.equal(3);
+    await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=scaled',
+      '3 pods of scaled',
+      budget.left(),
+      (p) => p.filter(notDeleting).filter(ownedBy(rs)).length === 3,
+    );
+  });
+
+  it('[REPLICATION-RS-LIST-DELETECOLLECTION] lists ReplicaSets by label across namespaces and deletes them as a collection', async () => {
+    const budget = new Budget(spec('REPLICATION-RS-LIST-DELETECOLLECTION').timeout);
+    const apps = appsApi(ns.cluster);
+    const label = `e2e=${ns.name}`;
+    const labels = { name: 'listed', e2e: ns.name };
+    await apps.createNamespacedReplicaSet({
+      namespace: ns.name,
+      body: replicaSet('listed', 1, labels, podSpec([busybox('main')])),
+    });
+    await waitForReplicaSet(
+      ns.cluster,
+      ns.name,
+      'listed',
+      'listed with 1 ready replica',
+      budget.left(),
+      (got) => got.status?.readyReplicas === 1,
+    );
+    const all = await apps.listReplicaSetForAllNamespaces({ labelSelector: label });
+    expect(all.items.map((rs) => `${rs.metadata?.namespace}/${rs.metadata?.name}`)).to.deep.equal([
+      `${ns.name}/listed`,
+    ]);
+    await apps.deleteCollectionNamespacedReplicaSet({ namespace: ns.name, labelSelector: label });
+    await pollUntil(() => apps.listNamespacedReplicaSet({ namespace: ns.name, labelSelector: label }), {
+      what: 'the labelled ReplicaSets gone',
+      timeoutMs: budget.left(),
+      done: (list) => list.items.length === 0,
+      describe: (list) => `left: ${(list?.items ?? []).map((rs) => rs.metadata?.name).join(', ') || 'none'}`,
+    });
+    await waitForPods(
+      ns.cluster,
+      ns.name,
+      'name=listed',
+      'the pods of listed deleted',
+      budget.left(),
+      (p) => p.filter(notDeleting).length === 0,
+    );
+  });
+});

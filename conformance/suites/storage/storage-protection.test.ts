@@ -1,0 +1,161 @@
+// In-use protection of claims and volumes (upstream's StorageObjectInUseProtection: a finalizer
+// on every new claim and volume, held while a pod uses the claim or the volume is Bound), and
+// the default StorageClass given to a claim that names none (the DefaultStorageClass admission,
+// optional feature DynamicProvisioning). Static volumes are hostPath volumes under /tmp of a
+// class of the test's own; the one a pod mounts is pinned to one schedulable node.
+import { expect } from 'chai';
+import type { V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
+import { StorageV1Api } from '@kubernetes/client-node';
+import { useTestNamespace } from '../../lib/namespace.ts';
+import { spec, useSpecTimeouts } from '../../lib/specs.ts';
+import { Budget } from '../../lib/wait.ts';
+import { createServiceAccount, podUntil } from '../probes/probe-pods.ts';
+import {
+  VolumeTracker,
+  boundClaim,
+  claim,
+  claimPod,
+  claimUntil,
+  deletePodAndWait,
+  hostPathVolume,
+  schedulableNode,
+  volumeUntil,
+} from './storage-objects.ts';
+
+const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+const PV_PROTECTION = 'kubernetes.io/pv-protection';
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+describe('storage: in-use protection and the default class', () => {
+  useSpecTimeouts();
+  const ns = useTestNamespace('storage-protect');
+  const volumes = new VolumeTracker();
+  const className = (test: string) => `${ns.name}-${test}`;
+  const pvName = (test: string) => `${ns.name}-${test}`;
+
+  before(async function () {
+    this.timeout(60_000);
+    await createServiceAccount(ns.cluster, ns.name);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await volumes.deleteAll(ns.cluster);
+  });
+
+  const createClaim = (body: V1PersistentVolumeClaim) =>
+    ns.cluster.core.createNamespacedPersistentVolumeClaim({ namespace: ns.name, body });
+  const deleteClaim = (name: string) =>
+    ns.cluster.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: ns.name });
+  const claimGone = (name: string, budget: Budget) =>
+    claimUntil(ns.cluster, ns.name, name, 'removed', (c) => c === undefined, budget.left());
+  const volumeGone = (name: string, budget: Budget) =>
+    volumeUntil(ns.cluster, name, 'removed', (v) => v === undefined, budget.left());
+
+  it('[STORAGE-PVC-IN-USE-PROTECTION] a claim a pod uses is not removed until the pod is gone', async () => {
+    const budget = new Budget(spec('STORAGE-PVC-IN-USE-PROTECTION').timeout);
+    const hostname = await schedulableNode(ns.cluster);
+    const cls = className('pvc');
+    await volumes.create(
+      ns.cluster,
+      hostPathVolume(pvName('pvc'), { className: cls, size: '64Mi', policy: 'Retain', hostname }),
+    );
+    const created = await createClaim(claim('used', cls, '64Mi'));
+    expect(created.metadata?.finalizers ?? [], 'finalizers of a new claim').to.include(PVC_PROTECTION);
+    await boundClaim(ns.cluster, ns.name, 'used', budget.left());
+    await ns.cluster.core.createNamespacedPod({
+      namespace: ns.name,
+      body: claimPod('user', 'used', 'sleep 3600', 'Always'),
+    });
+    await podUntil(
+      ns.cluster,
+      ns.name,
+      'user',
+      'Running',
+      (p) => p.status?.phase === 'Running',
+      budget.left(),
+    );
+
+    await deleteClaim('used');
+    // A claim deleted after it that no pod uses goes: the control plane has looked at claims
+    // deleted before it by then, and kept the one in use.
+    await createClaim(claim('unused', cls, '1Ei'));
+    await deleteClaim('unused');
+    await claimGone('unused', budget);
+    const kept = await ns.cluster.core.readNamespacedPersistentVolumeClaim({
+      name: 'used',
+      namespace: ns.name,
+    });
+    expect(kept.metadata?.deletionTimestamp, 'deletionTimestamp of the claim in use').to.not.equal(undefined);
+    expect(kept.metadata?.finalizers ?? [], 'finalizers of the claim in use').to.include(PVC_PROTECTION);
+
+    await deletePodAndWait(ns.cluster, ns.name, 'user', budget.left());
+    await claimGone('used', budget);
+  });
+
+  it('[STORAGE-PV-IN-USE-PROTECTION] a Bound volume is not removed until its claim is gone', async () => {
+    const budget = new Budget(spec('STORAGE-PV-IN-USE-PROTECTION').timeout);
+    const cls = className('pv');
+    await volumes.create(
+      ns.cluster,
+      hostPathVolume(pvName('pv-bound'), { className: cls, size: '64Mi', policy: 'Retain' }),
+    );
+    await volumes.create(
+      ns.cluster,
+      hostPathVolume(pvName('pv-free'), { className: `${cls}-free`, size: '64Mi', policy: 'Retain' }),
+    );
+    const fresh = await ns.cluster.core.readPersistentVolume({ name: pvName('pv-bound') });
+    expect(fresh.metadata?.finalizers ?? [], 'finalizers of a new volume').to.include(PV_PROTECTION);
+    await createClaim(claim('holder', cls, '64Mi'));
+    await boundClaim(ns.cluster, ns.name, 'holder', budget.left());
+    await volumeUntil(
+      ns.cluster,
+      pvName('pv-bound'),
+      'Bound',
+      (v) => v?.status?.phase === 'Bound',
+      budget.left(),
+    );
+
+    await ns.cluster.core.deletePersistentVolume({ name: pvName('pv-bound') });
+    await volumeUntil(
+      ns.cluster,
+      pvName('pv-free'),
+      'Available',
+      (v) => v?.status?.phase === 'Available',
+      budget.left(),
+    );
+    await ns.cluster.core.deletePersistentVolume({ name: pvName('pv-free') });
+    await volumeGone(pvName('pv-free'), budget);
+    const kept = await ns.cluster.core.readPersistentVolume({ name: pvName('pv-bound') });
+    expect(kept.metadata?.deletionTimestamp, 'deletionTimestamp of the Bound volume').to.not.equal(undefined);
+    expect(kept.metadata?.finalizers ?? [], 'finalizers of the Bound volume').to.include(PV_PROTECTION);
+    expect(kept.status?.phase, 'phase of the volume being deleted').to.equal('Bound');
+
+    await deleteClaim('holder');
+    await volumeGone(pvName('pv-bound'), budget);
+  });
+
+  it('[STORAGE-PVC-DEFAULT-CLASS] a claim that names no class is given the newest default class', async () => {
+    const storage = ns.cluster.kubeconfig.makeApiClient(StorageV1Api);
+    const classes = (await storage.listStorageClass()).items;
+    const created = (sc: V1StorageClass) => new Date(sc.metadata?.creationTimestamp ?? 0).getTime();
+    const name = (sc: V1StorageClass) => sc.metadata?.name ?? '';
+    const defaults = classes
+      .filter((sc) => sc.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
+      .sort((a, b) => created(b) - created(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    expect(
+      defaults.length,
+      `default StorageClasses among ${classes.map(name).join(', ') || 'none'}`,
+    ).to.be.greaterThan(0);
+
+    const classless = claim('classless', '', '16Mi');
+    delete classless.spec!.storageClassName;
+    const given = await createClaim(classless);
+    expect(given.spec?.storageClassName, 'the class given at creation').to.equal(name(defaults[0]!));
+    const none = await createClaim(claim('no-class', '', '16Mi'));
+    expect(none.spec?.storageClassName, 'a claim that asks for no class').to.equal('');
+    const named = await createClaim(claim('named', className('named'), '16Mi'));
+    expect(named.spec?.storageClassName, 'a claim that names a class').to.equal(className('named'));
+    for (const c of ['classless', 'no-class', 'named']) await deleteClaim(c);
+  });
+});

@@ -1,0 +1,169 @@
+// @host: probes end to end at the kubelet: a real apiserver (in-process control plane), the real
+// kubelet on the Docker engine with CNI. A liveness exec probe that starts failing gets the
+// container killed and restarted, with upstream's Unhealthy and Killing events; a readiness
+// probe flips the pod's Ready condition both ways without a restart; every probe run is counted
+// on the kubelet's /metrics/probes. Bounded waits; the node, its containers and the guard go in
+// `after`.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import * as k8s from '@kubernetes/client-node';
+import { runCommand } from '../../../common/src/exec.ts';
+import { silentLogger } from '../../../common/src/log.ts';
+import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
+import { Kubelet } from '../src/kubelet.ts';
+import { NetworkGuard } from '../src/network/guard.ts';
+import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE } from '../src/node-network.ts';
+import { fixtureImages, RUN_ID } from './support/host-node.ts';
+
+const NODE = `pr-${RUN_ID}`;
+const NODE_INDEX = 60 + (process.pid % 20); // clear of other test files' indices
+const NS = 'probes';
+
+describe('kubelet probes end to end @host', function () {
+  this.timeout(180_000);
+  const images = fixtureImages();
+  let dir: string;
+  let cp: ControlPlane;
+  let core: k8s.CoreV1Api;
+  let kubelet: Kubelet;
+  const guard = new NetworkGuard({
+    config: {
+      podRange: DEFAULT_POD_RANGE,
+      serviceRange: DEFAULT_SERVICE_RANGE,
+      bridgePattern: 'kcf-+',
+      name: `P${RUN_ID}`.toUpperCase(),
+    },
+    runCommand,
+    logger: silentLogger,
+  });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kconform-probes-'));
+    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await guard.install(); // before any pod starts
+    kubelet = new Kubelet({
+      nodeName: NODE,
+      nodeIndex: NODE_INDEX,
+      kubeconfig: kc,
+      docker: new Docker(),
+      stateDir: join(dir, 'node'),
+      pauseImage: images.pause,
+      log: silentLogger,
+    });
+    await kubelet.start();
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+  });
+
+  after(async () => {
+    await kubelet?.destroy().catch(() => undefined);
+    await guard.remove().catch(() => undefined);
+    await cp?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const probePod = (name: string, command: string, probes: Partial<k8s.V1Container>): k8s.V1Pod => ({
+    metadata: { name, namespace: NS },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'main', image: images.busybox, command: ['sh', '-c', command], ...probes }],
+    },
+  });
+
+  async function podUntil(name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 90_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last: k8s.V1Pod | undefined;
+    while (Date.now() < deadline) {
+      last = await core.readNamespacedPod({ name, namespace: NS }).catch(() => undefined);
+      if (last && done(last)) return last;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(
+      `pod ${NS}/${name}: ${what} not seen after ${timeoutMs} ms; status ${JSON.stringify(last?.status)}`,
+    );
+  }
+
+  const eventsOf = async (name: string): Promise<k8s.CoreV1Event[]> =>
+    (await core.listNamespacedEvent({ namespace: NS, fieldSelector: `involvedObject.name=${name}` })).items;
+  const ready = (p: k8s.V1Pod): string | undefined =>
+    p.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  const restarts = (p: k8s.V1Pod): number => p.status?.containerStatuses?.[0]?.restartCount ?? 0;
+
+  it('a failing liveness exec probe restarts the container with Unhealthy and Killing events', async () => {
+    // healthy for a moment, then the file the probe reads is gone
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: probePod('live', 'touch /tmp/health; sleep 3; rm -f /tmp/health; exec sleep 600', {
+        livenessProbe: { exec: { command: ['cat', '/tmp/health'] }, periodSeconds: 1, failureThreshold: 1 },
+      }),
+    });
+    const restarted = await podUntil('live', 'a restart', (p) => restarts(p) >= 1);
+    expect(restarted.status?.containerStatuses?.[0]?.lastState?.terminated).to.not.equal(undefined);
+    let events: k8s.CoreV1Event[] = [];
+    const deadline = Date.now() + 30_000;
+    // events are written by a background queue: wait (bounded) until both are there
+    while (Date.now() < deadline) {
+      events = await eventsOf('live');
+      if (events.some((e) => e.reason === 'Killing') && events.some((e) => e.reason === 'Unhealthy')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const unhealthy = events.find((e) => e.reason === 'Unhealthy');
+    expect(unhealthy, JSON.stringify(events.map((e) => e.reason))).to.not.equal(undefined);
+    expect(unhealthy!.type).to.equal('Warning');
+    expect(unhealthy!.message).to.match(/^Liveness probe failed: cat: can't open '\/tmp\/health'/);
+    expect(unhealthy!.involvedObject.fieldPath).to.equal('spec.containers{main}');
+    const killing = events.find((e) => e.reason === 'Killing');
+    expect(killing!.message).to.equal('Container main failed liveness probe, will be restarted');
+    const probes = kubelet.metrics.renderProbes();
+    expect(probes).to.match(
+      new RegExp(
+        `prober_probe_total\\{probe_type="Liveness",result="failed",container="main",pod="live",namespace="${NS}",pod_uid="[^"]+"\\} [1-9]`,
+      ),
+    );
+    expect(probes).to.match(
+      /prober_probe_total\{probe_type="Liveness",result="successful",container="main",pod="live"/,
+    );
+  });
+
+  it('a readiness probe flips Ready both ways and never restarts the container', async () => {
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: probePod('ready', 'exec sleep 600', {
+        readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+      }),
+    });
+    const running = await podUntil('ready', 'Running', (p) => p.status?.phase === 'Running');
+    expect(ready(running)).to.equal('False');
+    const exec = async (cmd: string): Promise<void> => {
+      const id = (
+        await podUntil('ready', 'a container id', (p) => !!p.status?.containerStatuses?.[0]?.containerID)
+      ).status!.containerStatuses![0]!.containerID!.replace('docker://', '');
+      const e = await new Docker().getContainer(id).exec({ Cmd: ['sh', '-c', cmd] });
+      const stream = await e.start({});
+      await new Promise((r) => stream.on('end', r).resume());
+    };
+    await exec('touch /tmp/ready');
+    const isReady = await podUntil('ready', 'Ready True', (p) => ready(p) === 'True');
+    expect(isReady.status?.containerStatuses?.[0]?.ready).to.equal(true);
+    await exec('rm /tmp/ready');
+    const notReady = await podUntil('ready', 'Ready False again', (p) => ready(p) === 'False');
+    expect(notReady.status?.conditions?.find((c) => c.type === 'ContainersReady')?.message).to.equal(
+      'containers with unready status: [main]',
+    );
+    expect(restarts(notReady)).to.equal(0);
+    expect(notReady.status?.containerStatuses?.[0]?.state?.running).to.not.equal(undefined);
+    const probes = kubelet.metrics.renderProbes();
+    expect(probes).to.match(
+      /prober_probe_total\{probe_type="Readiness",result="successful",container="main",pod="ready"/,
+    );
+    expect(probes).to.match(
+      /prober_probe_total\{probe_type="Readiness",result="failed",container="main",pod="ready"/,
+    );
+  });
+});

@@ -1,0 +1,226 @@
+// Inter-pod affinity and preferred node affinity, with the scheduler against a real reference
+// apiserver process and two Nodes with no kubelet behind them: required anti-affinity spreads one
+// pod per node and reports the extra one with upstream's message; required affinity waits for its
+// target and follows it once it is bound; a namespaceSelector reaches pods in labelled
+// namespaces; preferred terms steer placement against what resources alone would pick.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { silentLogger } from '../../../common/src/log.ts';
+import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
+import { Scheduler } from '../src/scheduler.ts';
+import { createReadyNode, waitFor } from './support-host.ts';
+
+const NS = 'affinity';
+const PEERS_NS = 'affinity-peers';
+const HOST = 'kubernetes.io/hostname';
+
+const term = (labels: Record<string, string>, extra: Partial<k8s.V1PodAffinityTerm> = {}) => ({
+  labelSelector: { matchLabels: labels },
+  topologyKey: HOST,
+  ...extra,
+});
+
+describe('reference scheduler: inter-pod affinity against the apiserver @host', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cp: ControlPlane;
+  let core: k8s.CoreV1Api;
+  let scheduler: Scheduler;
+
+  const pod = (
+    name: string,
+    labels: Record<string, string>,
+    spec: Partial<k8s.V1PodSpec> = {},
+    namespace = NS,
+  ): k8s.V1Pod => ({
+    metadata: { name, namespace, labels },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+      ...spec,
+    },
+  });
+  const create = (p: k8s.V1Pod) => core.createNamespacedPod({ namespace: p.metadata!.namespace!, body: p });
+  const pinned = (node: string) => ({ nodeSelector: { [HOST]: node } });
+  const boundNode = (name: string, namespace = NS) =>
+    waitFor(`pod ${namespace}/${name} bound`, 30_000, async () => {
+      const p = await core.readNamespacedPod({ name, namespace });
+      return p.spec?.nodeName || undefined;
+    });
+  const unschedulableMessage = (name: string) =>
+    waitFor(`PodScheduled=False on ${name}`, 30_000, async () => {
+      const p = await core.readNamespacedPod({ name, namespace: NS });
+      const c = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
+      return c?.status === 'False' && !p.spec?.nodeName ? c : undefined;
+    });
+  const failedSchedulingEvent = (name: string) =>
+    waitFor(`FailedScheduling event for ${name}`, 30_000, async () => {
+      const events = await core.listNamespacedEvent({ namespace: NS });
+      return events.items.find((e) => e.involvedObject?.name === name && e.reason === 'FailedScheduling');
+    });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kconform-affinity-'));
+    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await core.createNamespace({ body: { metadata: { name: PEERS_NS, labels: { team: 'peers' } } } });
+    // node-b is four times node-a: resources alone send every pod to node-b.
+    await createReadyNode(core, 'node-a', { cpu: '2', memory: '4Gi', labels: { disk: 'ssd' } });
+    await createReadyNode(core, 'node-b', { cpu: '8', memory: '16Gi' });
+    scheduler = new Scheduler({ kubeconfig: kc, log: silentLogger });
+    await scheduler.start();
+  });
+
+  after(async () => {
+    await scheduler?.stop();
+    await cp?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('required anti-affinity on hostname places one pod per node and reports the third as upstream does', async () => {
+    const spread = (name: string) =>
+      pod(
+        name,
+        { app: 'spread' },
+        {
+          affinity: {
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'spread' })] },
+          },
+        },
+      );
+    for (const name of ['spread-1', 'spread-2', 'spread-3']) await create(spread(name));
+    const placed = await Promise.all(['spread-1', 'spread-2'].map((n) => boundNode(n)));
+    expect([...placed].sort()).to.deep.equal(['node-a', 'node-b']);
+    const message =
+      "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. " +
+      'preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
+    expect(await unschedulableMessage('spread-3')).to.include({ reason: 'Unschedulable', message });
+    expect(await failedSchedulingEvent('spread-3')).to.deep.include({ type: 'Warning', message });
+
+    // A replica going away frees its node for the pending one.
+    await core.deleteNamespacedPod({ name: 'spread-1', namespace: NS, gracePeriodSeconds: 0 });
+    expect(await boundNode('spread-3')).to.equal(placed[0]);
+  });
+
+  it('required pod affinity waits for its target and then joins its node', async () => {
+    await create(
+      pod(
+        'follower',
+        {},
+        {
+          affinity: {
+            podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'target' })] },
+          },
+        },
+      ),
+    );
+    expect(await unschedulableMessage('follower')).to.include({
+      message:
+        "0/2 nodes are available: 2 node(s) didn't match pod affinity rules. " +
+        'preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
+    });
+    // The target's binding alone (no node change) must bring the follower back from the parked set.
+    await create(pod('target', { app: 'target' }, pinned('node-a')));
+    expect(await boundNode('target')).to.equal('node-a');
+    expect(await boundNode('follower')).to.equal('node-a');
+  });
+
+  it('a namespaceSelector reaches pods in the namespaces whose labels it selects', async () => {
+    await create(pod('peer', { app: 'peer' }, pinned('node-a'), PEERS_NS));
+    expect(await boundNode('peer', PEERS_NS)).to.equal('node-a');
+    await create(
+      pod(
+        'with-peers',
+        {},
+        {
+          affinity: {
+            podAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                term({ app: 'peer' }, { namespaceSelector: { matchLabels: { team: 'peers' } } }),
+              ],
+            },
+          },
+        },
+      ),
+    );
+    expect(await boundNode('with-peers')).to.equal('node-a');
+    // Without the selector the term covers only the pod's own namespace, where no peer runs.
+    await create(
+      pod(
+        'own-namespace',
+        {},
+        {
+          affinity: {
+            podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'peer' })] },
+          },
+        },
+      ),
+    );
+    expect((await unschedulableMessage('own-namespace')).message).to.include(
+      "2 node(s) didn't match pod affinity rules",
+    );
+  });
+
+  it('preferred pod affinity, pod anti-affinity and node affinity steer pods against resources', async () => {
+    await create(pod('plain', {}));
+    expect(await boundNode('plain'), 'resources alone').to.equal('node-b');
+    await create(pod('anchor-a', { app: 'anchor-a' }, pinned('node-a')));
+    await create(pod('anchor-b', { app: 'anchor-b' }, pinned('node-b')));
+    await create(
+      pod(
+        'near-a',
+        {},
+        {
+          affinity: {
+            podAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 100, podAffinityTerm: term({ app: 'anchor-a' }) },
+              ],
+            },
+          },
+        },
+      ),
+    );
+    await create(
+      pod(
+        'away-from-b',
+        {},
+        {
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 100, podAffinityTerm: term({ app: 'anchor-b' }) },
+              ],
+            },
+          },
+        },
+      ),
+    );
+    await create(
+      pod(
+        'wants-ssd',
+        {},
+        {
+          affinity: {
+            nodeAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] },
+                },
+              ],
+            },
+          },
+        },
+      ),
+    );
+    expect(await boundNode('near-a')).to.equal('node-a');
+    expect(await boundNode('away-from-b')).to.equal('node-a');
+    expect(await boundNode('wants-ssd')).to.equal('node-a');
+  });
+});
