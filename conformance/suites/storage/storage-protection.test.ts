@@ -56,9 +56,10 @@ describe('storage: in-use protection and the default class', () => {
     const budget = new Budget(spec('STORAGE-PVC-IN-USE-PROTECTION').timeout);
     const hostname = await schedulableNode(ns.cluster);
     const cls = className('pvc');
+    // Delete, so the folder the pod's mount made on the node goes with the claim at the end.
     await volumes.create(
       ns.cluster,
-      hostPathVolume(pvName('pvc'), { className: cls, size: '64Mi', policy: 'Retain', hostname }),
+      hostPathVolume(pvName('pvc'), { className: cls, size: '64Mi', policy: 'Delete', hostname }),
     );
     const created = await createClaim(claim('used', cls, '64Mi'));
     expect(created.metadata?.finalizers ?? [], 'finalizers of a new claim').to.include(PVC_PROTECTION);
@@ -91,6 +92,7 @@ describe('storage: in-use protection and the default class', () => {
 
     await deletePodAndWait(ns.cluster, ns.name, 'user', budget.left());
     await claimGone('used', budget);
+    await volumeGone(pvName('pvc'), budget);
   });
 
   it('[STORAGE-PV-IN-USE-PROTECTION] a Bound volume is not removed until its claim is gone', async () => {

@@ -100,16 +100,34 @@ describe('streaming: port-forward', () => {
     };
   }
 
-  const until = (what: string, timeoutMs: number, check: () => boolean): Promise<boolean> =>
-    pollUntil(async () => check(), { what, timeoutMs, done: (ok) => ok });
+  const until = (
+    what: string,
+    timeoutMs: number,
+    check: () => boolean,
+    state?: Forwarded,
+  ): Promise<boolean> =>
+    pollUntil(async () => check(), {
+      what,
+      timeoutMs,
+      done: (ok) => ok,
+      // On a timeout, say what did arrive: bytes on the data channel, the error channel's text.
+      describe: () =>
+        state
+          ? `data ${JSON.stringify(state.data().toString('latin1').slice(0, 200))}, ` +
+            `errors ${JSON.stringify(state.errors())}, websocket ${state.closed() ? 'closed' : 'open'}`
+          : 'not yet',
+    });
 
   it('[STREAMING-PORT-FORWARD] a forwarded connection reaches the pod port and carries bytes both ways', async () => {
     const budget = new Budget(spec('STREAMING-PORT-FORWARD').timeout);
     const web = await forward(8080);
     try {
       web.send(GET);
-      await until('the HTTP answer through port-forward to 8080', budget.left(), () =>
-        web.data().toString().includes('forwarded-ok'),
+      await until(
+        'the HTTP answer through port-forward to 8080',
+        budget.left(),
+        () => web.data().toString().includes('forwarded-ok'),
+        web,
       );
       expect(web.data().toString()).to.match(/^HTTP\/1\.[01] 200 OK\r\n[\s\S]*\r\n\r\nforwarded-ok\n$/);
       expect(web.errors()).to.equal('');
@@ -125,6 +143,7 @@ describe('streaming: port-forward', () => {
         '100000 bytes echoed through port-forward to 9000',
         budget.left(),
         () => echo.data().length >= payload.length,
+        echo,
       );
       expect(echo.data().equals(payload), 'the echo equals what was sent').to.equal(true);
     } finally {
@@ -137,8 +156,11 @@ describe('streaming: port-forward', () => {
     const local = await forward(8081);
     try {
       local.send(GET);
-      await until('the HTTP answer through port-forward to 127.0.0.1:8081', budget.left(), () =>
-        local.data().toString().includes('forwarded-ok'),
+      await until(
+        'the HTTP answer through port-forward to 127.0.0.1:8081',
+        budget.left(),
+        () => local.data().toString().includes('forwarded-ok'),
+        local,
       );
       expect(local.data().toString()).to.match(/^HTTP\/1\.[01] 200 OK\r\n[\s\S]*forwarded-ok\n$/);
     } finally {
@@ -155,6 +177,7 @@ describe('streaming: port-forward', () => {
         'an error on channel 1 and the connection closed',
         budget.left(),
         () => nothing.errors() !== '' && nothing.closed(),
+        nothing,
       );
       expect(nothing.errors()).to.include('7777');
       expect(nothing.data().length).to.equal(0);

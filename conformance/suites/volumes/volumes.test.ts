@@ -11,6 +11,8 @@ import { createOutputServiceAccount, podRunning, runForOutput, shell, testPod } 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 /** How often the suite re-reads a file it waits to change. */
 const REREAD_MS = 1_000;
+/** A pod that removes what a test left on a node gets this long, whatever the test's budget left. */
+const CLEANUP_MS = 60_000;
 
 describe('volumes: emptyDir, configMap, secret, downwardAPI, hostPath', () => {
   useSpecTimeouts();
@@ -313,42 +315,50 @@ describe('volumes: emptyDir, configMap, secret, downwardAPI, hostPath', () => {
     const path = `/tmp/kconform-hostpath-${ns.name}`;
     const volume = { name: 'h', hostPath: { path, type: 'DirectoryOrCreate' } };
     const mount = { volumeMounts: [{ name: 'h', mountPath: '/host' }] };
-    await runForOutput(
-      ns.cluster,
-      ns.name,
-      testPod('hostpath-writer', [shell('main', 'echo "written by the first pod" > /host/data', mount)], {
-        volumes: [volume],
-      }),
-      budget.left(),
-    );
-    const writer = await ns.cluster.core.readNamespacedPod({ name: 'hostpath-writer', namespace: ns.name });
-    await ns.cluster.core.deleteNamespacedPod({ name: 'hostpath-writer', namespace: ns.name });
-    const node = writer.spec!.nodeName!;
-    const logs = await runForOutput(
-      ns.cluster,
-      ns.name,
-      testPod('hostpath-reader', [shell('main', 'cat /host/data', mount)], {
-        volumes: [volume],
-        nodeName: node,
-      }),
-      budget.left(),
-    );
-    // A last pod removes the folder from the node through its parent, /tmp (a folder still
-    // mounted in the same container could not be removed).
-    await runForOutput(
-      ns.cluster,
-      ns.name,
-      testPod(
-        'hostpath-cleanup',
-        [
-          shell('main', `rm -rf /node-tmp/${path.slice('/tmp/'.length)}`, {
-            volumeMounts: [{ name: 'tmp', mountPath: '/node-tmp' }],
-          }),
-        ],
-        { volumes: [{ name: 'tmp', hostPath: { path: '/tmp', type: 'Directory' } }], nodeName: node },
-      ),
-      budget.left(),
-    );
+    let node: string | undefined;
+    let logs: Record<string, string>;
+    try {
+      await runForOutput(
+        ns.cluster,
+        ns.name,
+        testPod('hostpath-writer', [shell('main', 'echo "written by the first pod" > /host/data', mount)], {
+          volumes: [volume],
+        }),
+        budget.left(),
+      );
+      const writer = await ns.cluster.core.readNamespacedPod({ name: 'hostpath-writer', namespace: ns.name });
+      await ns.cluster.core.deleteNamespacedPod({ name: 'hostpath-writer', namespace: ns.name });
+      node = writer.spec!.nodeName!;
+      logs = await runForOutput(
+        ns.cluster,
+        ns.name,
+        testPod('hostpath-reader', [shell('main', 'cat /host/data', mount)], {
+          volumes: [volume],
+          nodeName: node,
+        }),
+        budget.left(),
+      );
+    } finally {
+      // Also when the test failed: the folder must not outlive it.
+      if (node) {
+        // A last pod removes the folder from the node through its parent, /tmp (a folder still
+        // mounted in the same container could not be removed).
+        await runForOutput(
+          ns.cluster,
+          ns.name,
+          testPod(
+            'hostpath-cleanup',
+            [
+              shell('main', `rm -rf /node-tmp/${path.slice('/tmp/'.length)}`, {
+                volumeMounts: [{ name: 'tmp', mountPath: '/node-tmp' }],
+              }),
+            ],
+            { volumes: [{ name: 'tmp', hostPath: { path: '/tmp', type: 'Directory' } }], nodeName: node },
+          ),
+          CLEANUP_MS,
+        );
+      }
+    }
     expect(logs.main).to.equal('written by the first pod\n');
   });
 });
