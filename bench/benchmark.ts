@@ -22,3 +22,13 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 export const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** A count a bench's environment variable may override (a smaller run); `fallback` when unset. */
+export function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name}=${raw} must be a positive whole number`);
+  return value;
+}

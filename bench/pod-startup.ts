@@ -17,7 +17,7 @@ import { silentLogger } from '../common/src/log.ts';
 import { resolveImages } from '../fixtures/src/recipes.ts';
 import { clusterDown, clusterUp, nodeName } from '../reference/cluster/src/cluster.ts';
 import { CniNetwork, renderBridgeConfig } from '../reference/kubelet/src/network/cni.ts';
-import { percentile, round, type Benchmark } from './benchmark.ts';
+import { countFromEnv, percentile, round, type Benchmark } from './benchmark.ts';
 
 const NAMESPACE = 'bench-startup';
 const WAIT_MS = 180_000;
@@ -26,15 +26,6 @@ const FLOOR_BRIDGE = 'kcf-benchfloor';
 const FLOOR_SUBNET = '10.244.250.0/24';
 const FLOOR_GATEWAY = '10.244.250.1';
 const APP_COMMAND = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
-
-const countFromEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name}=${raw} must be a positive whole number`);
-  return value;
-};
 
 interface Timing {
   runningMs: number;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { tsxArgs } from '../common/src/tsx.ts';
 import { startControlPlane } from '../reference/cluster/src/control-plane.ts';
-import { percentile, round, type Benchmark } from './benchmark.ts';
+import { countFromEnv, percentile, round, type Benchmark } from './benchmark.ts';
 
 const SCHEDULER_MAIN = fileURLToPath(new URL('../reference/scheduler/src/main.ts', import.meta.url));
 export const NODES = 1000;
@@ -26,15 +26,6 @@ const CONCURRENCY = 32;
 const NAMESPACE = 'bench';
 /** Give up waiting for bindings after this long; the result then says how many were bound. */
 const BIND_TIMEOUT_MS = 15 * 60_000;
-
-const countFromEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name}=${raw} must be a positive whole number`);
-  return value;
-};
 
 async function pool(count: number, op: (i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -45,15 +45,24 @@ export class EventRecorder {
       const seen = this.written.get(identity);
       if (seen) {
         seen.count += 1;
-        await this.o.core.patchNamespacedEvent(
-          {
-            name: seen.name,
-            namespace: seen.namespace,
-            body: { count: seen.count, lastTimestamp: now.toISOString() },
-          },
-          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-        );
-        return;
+        const patched = await this.o.core
+          .patchNamespacedEvent(
+            {
+              name: seen.name,
+              namespace: seen.namespace,
+              body: { count: seen.count, lastTimestamp: now.toISOString() },
+            },
+            k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+          )
+          .then(
+            () => true,
+            (err: unknown) => {
+              // The Event is gone (e.g. its TTL ran out): write it afresh, as client-go does.
+              if ((err as { code?: number }).code === 404) return false;
+              throw err;
+            },
+          );
+        if (patched) return;
       }
       const name = `${meta.name}.${(now.getTime() * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`;
       await this.o.core.createNamespacedEvent({

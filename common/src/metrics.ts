@@ -31,6 +31,10 @@ export function formatValue(value: number): string {
 const series = (name: string, labels: string, value: number): string =>
   `${name}${labels ? `{${labels}}` : ''} ${formatValue(value)}`;
 
+/** A family's series (label text → value), in the order they are rendered. */
+const sortedByLabels = <V>(values: ReadonlyMap<string, V>): Array<[string, V]> =>
+  [...values].sort(([a], [b]) => a.localeCompare(b));
+
 abstract class Family {
   constructor(
     readonly name: string,
@@ -81,7 +85,7 @@ export class Counter extends Family {
   }
 
   protected samples(): string[] {
-    return [...this.values].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => series(this.name, k, v));
+    return sortedByLabels(this.values).map(([k, v]) => series(this.name, k, v));
   }
 }
 
@@ -104,7 +108,7 @@ export class Gauge extends Family {
   }
 
   protected samples(): string[] {
-    return [...this.values].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => series(this.name, k, v));
+    return sortedByLabels(this.values).map(([k, v]) => series(this.name, k, v));
   }
 }
 
@@ -153,7 +157,7 @@ export class Histogram extends Family {
 
   protected samples(): string[] {
     const lines: string[] = [];
-    for (const [key, h] of [...this.values].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, h] of sortedByLabels(this.values)) {
       const withLe = (le: string): string => (key ? `${key},le="${le}"` : `le="${le}"`);
       this.buckets.forEach((le, i) =>
         lines.push(series(`${this.name}_bucket`, withLe(formatValue(le)), h.counts[i]!)),

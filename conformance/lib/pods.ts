@@ -1,10 +1,12 @@
-// Pods that no kubelet ever runs, for API-level tests of pods: either bound to a node that does not
-// exist, or held back from every scheduler by a node selector no node matches. Their image is never
-// pulled. They pass upstream's admission: they name a service account the test created (upstream's
-// ServiceAccount admission refuses pods whose account does not exist yet) and they satisfy the
-// "restricted" Pod Security Standard.
+// Pods and their parts: the service account and busybox containers of the suites' pods, waiting on a
+// pod's state, and inert pods that no kubelet ever runs, for API-level tests of pods: either bound
+// to a node that does not exist, or held back from every scheduler by a node selector no node
+// matches. Their image is never pulled. They pass upstream's admission: they name a service account
+// the test created (upstream's ServiceAccount admission refuses pods whose account does not exist
+// yet) and they satisfy the "restricted" Pod Security Standard.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.ts';
+import { image } from './images.ts';
 import { randomSuffix } from './namespace.ts';
 import { waitForObject } from './wait.ts';
 
@@ -13,12 +15,25 @@ export const INERT_IMAGE = 'kconform.invalid/never-pulled:1';
 /** A node selector no node carries, so a pod without nodeName stays unscheduled on any cluster. */
 export const UNSCHEDULABLE_SELECTOR = { 'conformance.kconform.io/no-such-node': 'true' };
 
-/** Creates the service account inert pods name; call it from the test file's `before`. */
-export async function createInertServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
+/**
+ * Creates a service account that mounts no token, for a test file's pods to name (created per
+ * namespace, so no test depends on a cluster creating "default" in time); call it from `before`.
+ */
+export async function createServiceAccount(cluster: Cluster, namespace: string, name: string): Promise<void> {
   await cluster.core.createNamespacedServiceAccount({
     namespace,
-    body: { metadata: { name: INERT_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
+    body: { metadata: { name }, automountServiceAccountToken: false },
   });
+}
+
+/** Creates the service account inert pods name; call it from the test file's `before`. */
+export async function createInertServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
+  await createServiceAccount(cluster, namespace, INERT_SERVICE_ACCOUNT);
+}
+
+/** A container of the busybox image running `script` with `sh -c`. */
+export function shellContainer(name: string, script: string, extra: Partial<V1Container> = {}): V1Container {
+  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
 }
 
 /** A node name no cluster has: `kconform-absent-node-<random>`. */

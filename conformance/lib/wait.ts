@@ -1,7 +1,8 @@
 // Waiting, driven by watches. `WatchStream` records one watch's events for tests that assert on the
-// event sequence itself; `waitForObject` is the list-then-watch wait for an object to reach a
-// state (or disappear). `pollUntil` is for the few things no watch can show (a request being
-// refused). Every timeout error says what was awaited, for how long, and the last state seen.
+// event sequence itself; `waitForObjects` is the list-then-watch wait for a selected set of objects
+// to reach a state, and `waitForObject` the same for one object (or its disappearance). `pollUntil`
+// is for the few things no watch can show (a request being refused). Every timeout error says what
+// was awaited, for how long, and the last state seen.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { retryUntil, type RetryOptions } from '../../common/src/wait.ts';
 import type { Cluster } from './cluster.ts';
@@ -186,37 +187,58 @@ export interface WaitForObjectOptions<T extends KubernetesObject> {
   describe?: (object: T | undefined) => string;
 }
 
+export interface WaitForObjectsOptions<T extends KubernetesObject> {
+  /** What is awaited, for the timeout message: `2 ready replicas of serve`. */
+  what: string;
+  /** The collection path, e.g. `/api/v1/namespaces/ns/pods`. */
+  collectionPath: string;
+  /** Which objects of the collection make up the set. */
+  selector: { labelSelector?: string; fieldSelector?: string };
+  timeoutMs: number;
+  /** Receives the current set, sorted by name. */
+  until: (objects: T[]) => boolean;
+  /** Describes the last set for the timeout message; defaults to each object's kind, name and resourceVersion. */
+  describe?: (objects: T[]) => string;
+}
+
 interface ObjectList<T> {
   metadata?: { resourceVersion?: string };
   items?: T[];
 }
 
 /**
- * Lists the one object (by field selector on its name), then watches it from the list's
- * resourceVersion until `until` holds for its state; resolves with that state. A watch the server
- * closes is reopened from the last resourceVersion seen, and a 410 Gone starts over with a list.
+ * Lists the selected objects, then watches them from the list's resourceVersion until `until`
+ * holds for the current set; resolves with that set, sorted by name. A watch the server closes is
+ * reopened from the last resourceVersion seen, and a 410 Gone starts over with a list.
  */
-export async function waitForObject<T extends KubernetesObject>(
+export async function waitForObjects<T extends KubernetesObject>(
   cluster: Cluster,
-  options: WaitForObjectOptions<T>,
-): Promise<T | undefined> {
-  const describe = options.describe ?? describeObject;
+  options: WaitForObjectsOptions<T>,
+): Promise<T[]> {
+  const describe =
+    options.describe ?? ((objects: T[]) => objects.map((o) => describeObject(o)).join(', ') || 'none');
   const deadline = Date.now() + options.timeoutMs;
-  const selector = { fieldSelector: `metadata.name=${options.name}` };
-  let state: T | undefined;
+  const objects = new Map<string, T>();
+  const current = () =>
+    [...objects.values()].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   const timedOut = () =>
-    new Error(`${options.what} not done after ${options.timeoutMs} ms (last state: ${describe(state)})`);
+    new Error(`${options.what} not done after ${options.timeoutMs} ms (last state: ${describe(current())})`);
 
   for (;;) {
-    const res = await cluster.request({ method: 'GET', path: options.collectionPath, query: selector });
+    const res = await cluster.request({
+      method: 'GET',
+      path: options.collectionPath,
+      query: options.selector,
+    });
     if (res.status !== 200) {
       throw new Error(
         `${options.what}: listing ${options.collectionPath} failed with HTTP ${res.status}: ${res.text}`,
       );
     }
     const list = res.body as ObjectList<T>;
-    state = list.items?.find((item) => item.metadata?.name === options.name);
-    if (options.until(state)) return state;
+    objects.clear();
+    for (const item of list.items ?? []) objects.set(item.metadata?.name ?? '', item);
+    if (options.until(current())) return current();
     let resourceVersion = list.metadata?.resourceVersion;
 
     for (;;) {
@@ -225,7 +247,7 @@ export async function waitForObject<T extends KubernetesObject>(
       let stream: WatchStream<T>;
       try {
         stream = await WatchStream.open<T>(cluster, options.collectionPath, {
-          ...selector,
+          ...options.selector,
           resourceVersion,
           allowWatchBookmarks: true,
         });
@@ -255,8 +277,10 @@ export async function waitForObject<T extends KubernetesObject>(
             throw new Error(`${options.what}: watch error ${JSON.stringify(event.object)}`);
           }
           resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-          state = event.type === 'DELETED' ? undefined : event.object;
-          if (options.until(state)) return state;
+          const name = event.object.metadata?.name ?? '';
+          if (event.type === 'DELETED') objects.delete(name);
+          else objects.set(name, event.object);
+          if (options.until(current())) return current();
         }
       } finally {
         stream.close();
@@ -264,6 +288,27 @@ export async function waitForObject<T extends KubernetesObject>(
       if (resourceVersion === undefined) break; // relist after 410 Gone
     }
   }
+}
+
+/**
+ * Lists the one object (by field selector on its name), then watches it until `until` holds for
+ * its state; resolves with that state (`waitForObjects` over a set of at most one).
+ */
+export async function waitForObject<T extends KubernetesObject>(
+  cluster: Cluster,
+  options: WaitForObjectOptions<T>,
+): Promise<T | undefined> {
+  const describe = options.describe ?? describeObject;
+  const named = (objects: T[]) => objects.find((o) => o.metadata?.name === options.name);
+  const objects = await waitForObjects<T>(cluster, {
+    what: options.what,
+    collectionPath: options.collectionPath,
+    selector: { fieldSelector: `metadata.name=${options.name}` },
+    timeoutMs: options.timeoutMs,
+    until: (set) => options.until(named(set)),
+    describe: (set) => describe(named(set)),
+  });
+  return named(objects);
 }
 
 /**

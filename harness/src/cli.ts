@@ -5,13 +5,8 @@ import { isKconformError, KconformError } from '../../common/src/errors.ts';
 import { createLogger, levelFromEnv, type LogSink } from '../../common/src/log.ts';
 import { parseVerbArgs, renderHelp } from './args.ts';
 import { COMMANDS } from './commands/index.ts';
-import {
-  isGroup,
-  type Command,
-  type CommandGroup,
-  type CommandIO,
-  type TerminalOut,
-} from './commands/command.ts';
+import { isGroup, type Command, type CommandGroup, type CommandIO } from './commands/command.ts';
+import type { Terminal } from './run/progress.ts';
 
 export interface CliIO {
   stdout: (line: string) => void;
@@ -21,7 +16,7 @@ export interface CliIO {
   /** Where log records go; stderr by default. */
   logSink?: LogSink;
   /** Set when stdout is a terminal (live progress lines). */
-  terminal?: TerminalOut | undefined;
+  terminal?: Terminal | undefined;
 }
 
 const defaultIO: CliIO = {

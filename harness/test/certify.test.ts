@@ -19,23 +19,9 @@ import { loadSpecs, SPECS_DIR } from '../../conformance/lib/specs.ts';
 import type { RunResults, SpecResult } from '../../reports/src/results.ts';
 import { summarize } from '../../reports/src/results.ts';
 import { writeReports } from '../../reports/src/write.ts';
-import { main, type CliIO } from '../src/cli.ts';
 import { catalogueHash } from '../src/run/catalogue-hash.ts';
 import { certification, PRODUCT_TEMPLATE, productProblems } from '../src/run/certify-bundle.ts';
-
-async function kconform(cwd: string, ...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    stdout: (l) => stdout.push(l),
-    stderr: (l) => stderr.push(l),
-    env: {},
-    cwd,
-    logSink: () => {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { kconformIn } from './support/kconform.ts';
 
 /** A results.json for the whole catalogue, as a --mode certify run writes it. */
 function certifyResults(change: (spec: SpecResult) => SpecResult = (s) => s, mode = 'certify'): RunResults {
@@ -148,7 +134,7 @@ describe('kconform certify', function () {
 
   it('--from packs a report folder into a bundle whose SHA256SUMS verifies with sha256sum -c', async () => {
     const from = await reportDir(root, 'reports', certifyResults());
-    const r = await kconform(root, 'certify', '--from', from, '--output', 'out/vendor-x.tar.gz');
+    const r = await kconformIn(root, 'certify', '--from', from, '--output', 'out/vendor-x.tar.gz');
     expect(r.code, r.stderr.join('\n')).to.equal(0);
     const archive = join(root, 'out', 'vendor-x.tar.gz');
     const archiveSha = execFileSync('sha256sum', [archive], { encoding: 'utf8' }).split(' ')[0];
@@ -208,7 +194,7 @@ describe('kconform certify', function () {
       'vendor: V\nname: N\nversion: v1\nwebsite_url: https://v.example\ndocumentation_url: https://v.example/d\n' +
         'product_logo_url: https://v.example/l.svg\ntype: installer\ndescription: An installer.\n',
     );
-    const r = await kconform(root, 'certify', '--from', from, '--product', product, '--output', 'b.tgz');
+    const r = await kconformIn(root, 'certify', '--from', from, '--product', product, '--output', 'b.tgz');
     expect(r.code).to.equal(1);
     expect(r.stdout.slice(-2)).to.deep.equal(['certification: failed', '  API-CRUD-CONFIGMAP failed: no']);
     const listing = execFileSync('tar', ['-tzf', join(root, 'b.tgz')], { encoding: 'utf8' });
@@ -221,28 +207,28 @@ describe('kconform certify', function () {
 
   it('refuses what is not a complete certification run, naming what is wrong', async () => {
     const notCertify = await reportDir(root, 'default-run', certifyResults(undefined, 'default'));
-    let r = await kconform(root, 'certify', '--from', notCertify);
+    let r = await kconformIn(root, 'certify', '--from', notCertify);
     expect(r.code).to.equal(2);
     expect(r.stderr[0]).to.include(
       `${join(notCertify, 'results.json')} is from a --mode default run; a certification bundle needs a --mode certify run`,
     );
 
     const noLog = await reportDir(root, 'no-log', certifyResults(), false);
-    r = await kconform(root, 'certify', '--from', noLog);
+    r = await kconformIn(root, 'certify', '--from', noLog);
     expect(r.stderr[0]).to.include(
       `${noLog} has no run.log: it is not the report folder of a complete kconform run`,
     );
 
     const foreign = certifyResults();
     foreign.specs.push({ ...foreign.specs[0]!, id: 'OTHER-SPEC-X' });
-    r = await kconform(root, 'certify', '--from', await reportDir(root, 'foreign', foreign));
+    r = await kconformIn(root, 'certify', '--from', await reportDir(root, 'foreign', foreign));
     expect(r.stderr[0]).to.include(
       "does not match this kconform's spec catalogue; unknown specs: OTHER-SPEC-X",
     );
 
     const template = join(root, 'template.yaml');
     writeFileSync(template, PRODUCT_TEMPLATE);
-    r = await kconform(
+    r = await kconformIn(
       root,
       'certify',
       '--from',
@@ -252,12 +238,12 @@ describe('kconform certify', function () {
     );
     expect(r.stderr[0]).to.include(`${template}: field "vendor": missing or empty`);
 
-    r = await kconform(root, 'certify', '--from', 'x', '--parallel', '2', '--kubeconfig', 'k');
+    r = await kconformIn(root, 'certify', '--from', 'x', '--parallel', '2', '--kubeconfig', 'k');
     expect(r.code).to.equal(2);
     expect(r.stderr[0]).to.equal(
       'kconform: certify: --from bundles an earlier run; it does not go with --kubeconfig, --parallel',
     );
-    r = await kconform(root, 'certify', '--output', 'bundle.zip');
+    r = await kconformIn(root, 'certify', '--output', 'bundle.zip');
     expect(r.stderr[0]).to.equal('kconform: certify: --output bundle.zip: must end in .tar.gz or .tgz');
     expect(readdirSync(root).filter((f) => /\.(tar\.gz|tgz)$/.test(f))).to.deep.equal([]);
   });

@@ -2,29 +2,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../src/cli.ts';
 import { COMMANDS } from '../src/commands/index.ts';
 import { loadSpecs } from '../../conformance/lib/specs.ts';
-
-interface Captured {
-  code: number;
-  stdout: string[];
-  stderr: string[];
-}
-
-async function kconform(...argv: string[]): Promise<Captured> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    stdout: (l) => stdout.push(l),
-    stderr: (l) => stderr.push(l),
-    env: {},
-    cwd: process.cwd(),
-    logSink: () => {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { kconform } from './support/kconform.ts';
 
 describe('kconform CLI arguments', () => {
   it('prints the verbs and exits 2 when no verb is given', async () => {

@@ -5,19 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { extract } from 'tar-stream';
 import { imageMap } from '../../conformance/lib/images.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/kconform.mjs', import.meta.url));
-
-function kconform(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, KCONFORM_LOG: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { kconformProcess } from './support/kconform.ts';
 
 /** The manifest.json of a docker-save tarball. */
 function manifestOf(file: string): Promise<Array<{ RepoTags: string[] }>> {
@@ -47,7 +37,7 @@ describe('kconform images @host', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists every image the suite needs with what it must offer', () => {
-    const r = kconform('images', 'list');
+    const r = kconformProcess('images', 'list');
     expect(r.code, r.stderr).to.equal(0);
     for (const [name, reference] of Object.entries(imageMap())) {
       expect(r.stdout).to.match(
@@ -58,7 +48,7 @@ describe('kconform images @host', function () {
 
   it('saves them into one tarball that docker load accepts', async () => {
     const file = join(dir, 'images.tar');
-    const r = kconform('images', 'save', file);
+    const r = kconformProcess('images', 'save', file);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(
       new RegExp(`saved ${Object.keys(imageMap()).length} image\\(s\\) to ${file} \\(\\d+ bytes\\)`),
@@ -74,7 +64,7 @@ describe('kconform images @host', function () {
     const profile = join(dir, 'p.yaml');
     writeFileSync(profile, 'images:\n  busybox: kconform.invalid/none:1\n');
     const file = join(dir, 'none.tar');
-    const r = kconform('images', 'save', file, '--profile', profile);
+    const r = kconformProcess('images', 'save', file, '--profile', profile);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include(
       'kconform: images save: kconform.invalid/none:1: not in the local Docker engine; pull or load it before saving',

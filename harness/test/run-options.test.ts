@@ -14,23 +14,7 @@ import { loadProfile } from '../src/run/profile.ts';
 import { formatDuration, ProgressDisplay } from '../src/run/progress.ts';
 import { externalTarget, suiteKubeconfig } from '../src/run/target.ts';
 import { KubeConfig } from '@kubernetes/client-node';
-
-function spec(id: string, more: Partial<Spec> = {}): Spec {
-  const area = id.split('-')[0]!.toLowerCase();
-  return {
-    id,
-    area,
-    level: 'MUST',
-    feature: 'core',
-    description: 'd',
-    upstream: '',
-    timeout: 10_000,
-    tags: [],
-    stage: 'stable',
-    file: `${area}.yaml`,
-    ...more,
-  };
-}
+import { spec } from './support/specs.ts';
 
 const CATALOGUE = [
   spec('API-A-ONE'),

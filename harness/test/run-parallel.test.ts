@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../common/src/log.ts';
-import type { Spec, Tag } from '../../conformance/lib/specs.ts';
 import type { RunResults } from '../../reports/src/results.ts';
 import { knownDurations } from '../src/run/durations.ts';
 import { processBudgetMs } from '../src/run/execute.ts';
@@ -17,33 +16,19 @@ import { ProgressDisplay } from '../src/run/progress.ts';
 import { runConformance } from '../src/run/run.ts';
 import { guessDurationMs, scheduleSuite } from '../src/run/schedule.ts';
 import { citationsIn, indexSuite, type SuiteFile } from '../src/run/suite-index.ts';
+import { spec } from './support/specs.ts';
 
 const quiet = createLogger({ level: 'silent' });
 const FIXTURES = fileURLToPath(new URL('fixtures/parallel-suite/', import.meta.url));
-
-function spec(id: string, tags: Tag[] = [], timeout = 10_000): Spec {
-  return {
-    id,
-    area: id.split('-')[0]!.toLowerCase(),
-    level: 'MUST',
-    feature: 'core',
-    description: 'd',
-    upstream: '',
-    timeout,
-    tags,
-    stage: 'stable',
-    file: 'x.yaml',
-  };
-}
 
 describe('kconform run --parallel: the schedule', () => {
   const catalogue = [
     spec('API-A-ONE'),
     spec('API-A-TWO'),
-    spec('PROBE-LONG', ['slow'], 240_000),
-    spec('SCHED-LABEL', ['serial']),
+    spec('PROBE-LONG', { tags: ['slow'], timeout: 240_000 }),
+    spec('SCHED-LABEL', { tags: ['serial'] }),
     spec('SCHED-CPU'),
-    spec('NODE-REBOOT', ['disruptive']),
+    spec('NODE-REBOOT', { tags: ['disruptive'] }),
     spec('OTHER-UNUSED'),
   ];
   const suite: SuiteFile[] = [
@@ -95,8 +80,8 @@ describe('kconform run --parallel: the schedule', () => {
   });
 
   it('an earlier run’s durations decide the order before any guess', () => {
-    expect(guessDurationMs(spec('X-SLOW', ['slow'], 300_000))).to.equal(300_000);
-    expect(guessDurationMs(spec('X-QUICK', [], 300_000))).to.equal(30_000);
+    expect(guessDurationMs(spec('X-SLOW', { tags: ['slow'], timeout: 300_000 }))).to.equal(300_000);
+    expect(guessDurationMs(spec('X-QUICK', { timeout: 300_000 }))).to.equal(30_000);
     const known = new Map([
       ['API-A-ONE', 400_000],
       ['PROBE-LONG', 500],
@@ -136,7 +121,7 @@ describe('kconform run --parallel: the schedule', () => {
   });
 
   it("gives each process its own specs' limits plus room for start-up, again per retry", () => {
-    const specs = [spec('A-B-C', [], 10_000), spec('A-B-D', [], 20_000)];
+    const specs = [spec('A-B-C', { timeout: 10_000 }), spec('A-B-D', { timeout: 20_000 })];
     expect(processBudgetMs(specs)).to.equal(330_000);
     expect(processBudgetMs(specs, 2, 1)).to.equal(2 * 360_000);
   });
@@ -165,10 +150,10 @@ describe('kconform run --parallel: real mocha processes over a fixture suite', f
     spec('FIXTURE-PAR-MEET-A'),
     spec('FIXTURE-PAR-MEET-B'),
     spec('FIXTURE-PAR-SHARED'),
-    spec('FIXTURE-PAR-ALONE', ['serial']),
+    spec('FIXTURE-PAR-ALONE', { tags: ['serial'] }),
     spec('FIXTURE-PAR-FLAKY'),
     spec('FIXTURE-PAR-FAILS'),
-    spec('FIXTURE-PAR-SLOW', ['slow'], 600_000),
+    spec('FIXTURE-PAR-SLOW', { tags: ['slow'], timeout: 600_000 }),
   ];
   const files = ['alone', 'flaky', 'meet-a', 'meet-b', 'slow'].map((f) => join(FIXTURES, `${f}.suite.ts`));
   let dir: string;

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Spec } from '../../conformance/lib/specs.ts';
 import { createLogger } from '../../common/src/log.ts';
 import type { RunResults } from '../../reports/src/results.ts';
 import { collectResults, specIdOf } from '../src/run/collect.ts';
@@ -13,25 +12,9 @@ import { mochaArgs, suiteFiles } from '../src/run/execute.ts';
 import { formatPlan, grepFor, planRun } from '../src/run/plan.ts';
 import { runConformance } from '../src/run/run.ts';
 import { externalTarget, withReference } from '../src/run/target.ts';
+import { spec } from './support/specs.ts';
 
 const quiet = createLogger({ level: 'silent' });
-
-function spec(id: string, more: Partial<Spec> = {}): Spec {
-  const area = id.split('-')[0]!.toLowerCase();
-  return {
-    id,
-    area,
-    level: 'MUST',
-    feature: 'core',
-    description: 'd',
-    upstream: '',
-    timeout: 10_000,
-    tags: [],
-    stage: 'stable',
-    file: `${area}.yaml`,
-    ...more,
-  };
-}
 
 const CATALOGUE = [
   spec('API-CRUD-CONFIGMAP'),

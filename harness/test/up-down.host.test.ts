@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
+import { retryUntil } from '../../common/src/wait.ts';
 import { resolveImages } from '../../fixtures/src/recipes.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/kconform.mjs', import.meta.url));
@@ -138,23 +139,24 @@ describe('kconform up and down @host', function () {
       (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=rc' })).items.filter(
         (p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running',
       );
-    let running: k8s.V1Pod[] = [];
-    const rcDeadline = Date.now() + 60_000;
-    while (Date.now() < rcDeadline && (running = await rcPods()).length < 2) {
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    let running = await retryUntil(rcPods, {
+      what: 'two running pods of the ReplicationController',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      done: (pods) => pods.length >= 2,
+    });
     expect(running.map((p) => p.metadata?.ownerReferences?.[0]?.kind)).to.deep.equal([
       'ReplicationController',
       'ReplicationController',
     ]);
     const victim = running[0]!.metadata!.name!;
     await core.deleteNamespacedPod({ name: victim, namespace: 'default' });
-    const replacedBy = Date.now() + 60_000;
-    while (Date.now() < replacedBy) {
-      running = await rcPods();
-      if (running.length === 2 && !running.some((p) => p.metadata?.name === victim)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    running = await retryUntil(rcPods, {
+      what: `a replacement for the deleted pod ${victim}`,
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      done: (pods) => pods.length === 2 && !pods.some((p) => p.metadata?.name === victim),
+    });
     expect(running.map((p) => p.metadata?.name))
       .to.have.length(2)
       .and.not.include(victim);

@@ -17,7 +17,7 @@ export function renderTap(results: RunResults): string {
       return;
     }
     lines.push(`${spec.status === 'failed' ? 'not ok' : 'ok'} ${point} - ${spec.id}`);
-    if (spec.status === 'failed') lines.push(...yamlBlock({ ...facts(spec, 'fail') }, spec));
+    if (spec.status === 'failed') lines.push(...yamlBlock(facts(spec, 'fail'), spec));
     if (spec.status === 'flaky') lines.push(...yamlBlock({ ...facts(spec, 'flaky'), flaky: true }, spec));
   });
   return lines.join('\n') + '\n';

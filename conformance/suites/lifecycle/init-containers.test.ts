@@ -9,19 +9,27 @@ import { Budget } from '../../lib/wait.ts';
 import {
   busybox,
   conditionOf,
+  containerOf,
   createPods,
   createServiceAccount,
+  initContainerOf,
   podUntil,
   probePod,
 } from '../probes/probe-pods.ts';
 
-const initOf = (pod: V1Pod, name: string): V1ContainerStatus | undefined =>
-  pod.status?.initContainerStatuses?.find((c) => c.name === name);
-const appOf = (pod: V1Pod, name: string): V1ContainerStatus | undefined =>
-  pod.status?.containerStatuses?.find((c) => c.name === name);
 /** Never started: waiting, with no container behind it. */
 const neverStarted = (status: V1ContainerStatus | undefined): boolean =>
   Boolean(status?.state?.waiting) && !status?.lastState?.terminated && (status?.restartCount ?? 0) === 0;
+
+/** What follows the failing init1 (init2, then the app container run1) has never started. */
+function expectNothingStartedAfterInit1(pod: V1Pod): void {
+  for (const [name, status] of [
+    ['init2', initContainerOf(pod, 'init2')],
+    ['run1', containerOf(pod, 'run1')],
+  ] as const) {
+    expect(neverStarted(status), `${name} never started: ${JSON.stringify(status)}`).to.equal(true);
+  }
+}
 
 describe('lifecycle: init containers', () => {
   useSpecTimeouts();
@@ -54,7 +62,7 @@ describe('lifecycle: init containers', () => {
       budget.left(),
     );
     for (const name of ['init1', 'init2']) {
-      const status = initOf(pod, name);
+      const status = initContainerOf(pod, name);
       expect(status?.state?.terminated, `${name} state`).to.deep.include({
         exitCode: 0,
         reason: 'Completed',
@@ -90,10 +98,10 @@ describe('lifecycle: init containers', () => {
       budget.left(),
     );
     for (const name of ['init1', 'init2']) {
-      expect(initOf(pod, name)?.state?.terminated?.exitCode, `${name} exit code`).to.equal(0);
-      expect(initOf(pod, name)?.restartCount, `${name} restartCount`).to.equal(0);
+      expect(initContainerOf(pod, name)?.state?.terminated?.exitCode, `${name} exit code`).to.equal(0);
+      expect(initContainerOf(pod, name)?.restartCount, `${name} restartCount`).to.equal(0);
     }
-    expect(appOf(pod, 'run1')?.state?.terminated?.exitCode, 'run1 exit code').to.equal(0);
+    expect(containerOf(pod, 'run1')?.state?.terminated?.exitCode, 'run1 exit code').to.equal(0);
   });
 
   it('[LIFECYCLE-INIT-FAIL-NEVER] a failing init container fails a Never pod; nothing after it starts', async () => {
@@ -112,16 +120,9 @@ describe('lifecycle: init containers', () => {
       (p) => p.status?.phase === 'Failed',
       budget.left(),
     );
-    expect(initOf(pod, 'init1')?.state?.terminated?.exitCode, 'init1 exit code').to.equal(3);
-    expect(initOf(pod, 'init1')?.restartCount, 'init1 restartCount').to.equal(0);
-    expect(
-      neverStarted(initOf(pod, 'init2')),
-      `init2 never started: ${JSON.stringify(initOf(pod, 'init2'))}`,
-    ).to.equal(true);
-    expect(
-      neverStarted(appOf(pod, 'run1')),
-      `run1 never started: ${JSON.stringify(appOf(pod, 'run1'))}`,
-    ).to.equal(true);
+    expect(initContainerOf(pod, 'init1')?.state?.terminated?.exitCode, 'init1 exit code').to.equal(3);
+    expect(initContainerOf(pod, 'init1')?.restartCount, 'init1 restartCount').to.equal(0);
+    expectNothingStartedAfterInit1(pod);
     expect(conditionOf(pod, 'Initialized')).to.deep.include({
       status: 'False',
       reason: 'ContainersNotInitialized',
@@ -141,18 +142,11 @@ describe('lifecycle: init containers', () => {
       ns.name,
       'init-fail-always',
       'init1 restarted 3 times',
-      (p) => (initOf(p, 'init1')?.restartCount ?? 0) >= 3,
+      (p) => (initContainerOf(p, 'init1')?.restartCount ?? 0) >= 3,
       budget.left(),
     );
     expect(pod.status?.phase, 'phase').to.equal('Pending');
-    expect(
-      neverStarted(initOf(pod, 'init2')),
-      `init2 never started: ${JSON.stringify(initOf(pod, 'init2'))}`,
-    ).to.equal(true);
-    expect(
-      neverStarted(appOf(pod, 'run1')),
-      `run1 never started: ${JSON.stringify(appOf(pod, 'run1'))}`,
-    ).to.equal(true);
+    expectNothingStartedAfterInit1(pod);
     expect(conditionOf(pod, 'Initialized')?.status, 'Initialized').to.equal('False');
   });
 });

@@ -5,7 +5,7 @@
 // logs) and, for the stop order, from a handler pod (busybox httpd -vv) the containers call on
 // SIGTERM, reached by pod IP from inside the cluster.
 import { expect } from 'chai';
-import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { V1Container } from '@kubernetes/client-node';
 import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget, pollUntil } from '../../lib/wait.ts';
@@ -15,6 +15,7 @@ import {
   containerOf,
   createPods,
   createServiceAccount,
+  initContainerOf,
   podUntil,
   probePod,
 } from '../probes/probe-pods.ts';
@@ -23,8 +24,6 @@ const HANDLER_PORT = 8080;
 const DELETE_GRACE_SECONDS = 15;
 const STOP_EVIDENCE_MS = 30_000;
 
-const initOf = (pod: V1Pod, name: string): V1ContainerStatus | undefined =>
-  pod.status?.initContainerStatuses?.find((c) => c.name === name);
 const sidecar = (name: string, script: string, extra: Partial<V1Container> = {}): V1Container =>
   busybox(name, script, { restartPolicy: 'Always', ...extra });
 
@@ -65,10 +64,13 @@ describe('lifecycle: sidecar (restartable init) containers', () => {
       (p) => p.status?.phase === 'Running' && conditionOf(p, 'Ready')?.status === 'True',
       budget.left(),
     );
-    const proxy = initOf(pod, 'proxy');
+    const proxy = initContainerOf(pod, 'proxy');
     expect(proxy?.state?.running, 'the sidecar runs').to.not.equal(undefined);
     expect(proxy, 'the sidecar status').to.deep.include({ started: true, ready: true, restartCount: 0 });
-    expect(initOf(pod, 'setup')?.state?.terminated).to.deep.include({ exitCode: 0, reason: 'Completed' });
+    expect(initContainerOf(pod, 'setup')?.state?.terminated).to.deep.include({
+      exitCode: 0,
+      reason: 'Completed',
+    });
     expect(containerOf(pod, 'main')?.state?.running, 'the app container runs').to.not.equal(undefined);
     expect(conditionOf(pod, 'Initialized')?.status).to.equal('True');
     const log = await ns.cluster.core.readNamespacedPodLog({
@@ -95,7 +97,7 @@ describe('lifecycle: sidecar (restartable init) containers', () => {
       ns.name,
       'sidecar-restart',
       'the sidecar restarted twice',
-      (p) => (initOf(p, 'proxy')?.restartCount ?? 0) >= 2,
+      (p) => (initContainerOf(p, 'proxy')?.restartCount ?? 0) >= 2,
       budget.left(),
     );
     expect(pod.status?.phase).to.equal('Running');
@@ -122,7 +124,9 @@ describe('lifecycle: sidecar (restartable init) containers', () => {
     );
     expect(pod.status?.phase).to.equal('Succeeded');
     expect(containerOf(pod, 'main')?.state?.terminated?.exitCode).to.equal(0);
-    expect(initOf(pod, 'proxy')?.state?.terminated, 'the sidecar was stopped').to.not.equal(undefined);
+    expect(initContainerOf(pod, 'proxy')?.state?.terminated, 'the sidecar was stopped').to.not.equal(
+      undefined,
+    );
   });
 
   it('[LIFECYCLE-SIDECAR-TERMINATION-ORDER] on deletion the app container stops before the sidecar', async () => {
@@ -158,7 +162,7 @@ describe('lifecycle: sidecar (restartable init) containers', () => {
       ns.name,
       'sidecar-stop',
       'Running',
-      (p) => Boolean(containerOf(p, 'main')?.state?.running && initOf(p, 'proxy')?.started),
+      (p) => Boolean(containerOf(p, 'main')?.state?.running && initContainerOf(p, 'proxy')?.started),
       budget.left(),
     );
     await ns.cluster.core.deleteNamespacedPod({

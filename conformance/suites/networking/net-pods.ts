@@ -4,7 +4,8 @@
 import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
 import { execInPod } from '../../lib/exec.ts';
-import { image } from '../../lib/images.ts';
+import { schedulableNodes } from '../../lib/nodes.ts';
+import { createServiceAccount as createNamedServiceAccount, shellContainer } from '../../lib/pods.ts';
 import { pollUntil, waitForObject } from '../../lib/wait.ts';
 
 /** The service account every pod of these tests names (created per namespace, no token mounted). */
@@ -16,25 +17,10 @@ export const EXEC_TIMEOUT_MS = 30_000;
 export const CONSECUTIVE_SUCCESSES = 3;
 
 export async function createServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
-  await cluster.core.createNamespacedServiceAccount({
-    namespace,
-    body: { metadata: { name: NET_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
-  });
+  await createNamedServiceAccount(cluster, namespace, NET_SERVICE_ACCOUNT);
 }
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
-
-/** Ready nodes that take ordinary pods: not cordoned, no NoSchedule/NoExecute taint. */
-export async function schedulableNodes(cluster: Cluster): Promise<V1Node[]> {
-  const nodes = (await cluster.core.listNode()).items;
-  return nodes
-    .filter((node) => !node.spec?.unschedulable)
-    .filter(
-      (node) => !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
-    )
-    .filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-    .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
-}
 
 /** The first `count` schedulable nodes; fails saying how many there are when too few. */
 export async function pickNodes(cluster: Cluster, count: number): Promise<V1Node[]> {
@@ -54,9 +40,7 @@ function placement(node: V1Node): Pick<NonNullable<V1Pod['spec']>, 'nodeSelector
   return hostname ? { nodeSelector: { [HOSTNAME_LABEL]: hostname } } : { nodeName: node.metadata!.name! };
 }
 
-export function busybox(name: string, script: string, extra: Partial<V1Container> = {}): V1Container {
-  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
-}
+export const busybox = shellContainer;
 
 export function podOn(
   node: V1Node,

@@ -3,6 +3,7 @@
 // node and across nodes, without NAT. The runner never sends a packet to a pod itself.
 import { expect } from 'chai';
 import { useTestNamespace } from '../../lib/namespace.ts';
+import { schedulableNodes } from '../../lib/nodes.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget, pollUntil } from '../../lib/wait.ts';
 import {
@@ -15,7 +16,6 @@ import {
   pickNodes,
   podOn,
   runPods,
-  schedulableNodes,
   udpNoPorts,
   udpProbe,
 } from './net-pods.ts';

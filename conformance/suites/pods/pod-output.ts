@@ -3,22 +3,16 @@
 // evidence; and long-running pods read with exec for what changes while a pod runs.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
-import { image } from '../../lib/images.ts';
-import { describePod, podUntil } from '../../lib/pods.ts';
+import { createServiceAccount, describePod, podUntil, shellContainer } from '../../lib/pods.ts';
 
 export const OUTPUT_SERVICE_ACCOUNT = 'kconform-output';
 
 export async function createOutputServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
-  await cluster.core.createNamespacedServiceAccount({
-    namespace,
-    body: { metadata: { name: OUTPUT_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
-  });
+  await createServiceAccount(cluster, namespace, OUTPUT_SERVICE_ACCOUNT);
 }
 
 /** A busybox container running `script` with `sh -c`. */
-export function shell(name: string, script: string, extra: Partial<V1Container> = {}): V1Container {
-  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
-}
+export const shell = shellContainer;
 
 export function testPod(name: string, containers: V1Container[], extra: Partial<V1Pod['spec']> = {}): V1Pod {
   return {

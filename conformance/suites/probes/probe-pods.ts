@@ -3,8 +3,12 @@
 // over an observation window, failing at once if it ever decreases.
 import type { CoreV1Event, V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
-import { image } from '../../lib/images.ts';
-import { describePod, podUntil } from '../../lib/pods.ts';
+import {
+  createServiceAccount as createNamedServiceAccount,
+  describePod,
+  podUntil,
+  shellContainer,
+} from '../../lib/pods.ts';
 
 export const PROBE_SERVICE_ACCOUNT = 'kconform-probes';
 /** upstream's defaultObservationTimeout. */
@@ -15,15 +19,10 @@ export const INITIAL_DELAY_SECONDS = 15;
 const RESTART_POLL_MS = 2_000;
 
 export async function createServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
-  await cluster.core.createNamespacedServiceAccount({
-    namespace,
-    body: { metadata: { name: PROBE_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
-  });
+  await createNamedServiceAccount(cluster, namespace, PROBE_SERVICE_ACCOUNT);
 }
 
-export function busybox(name: string, script: string, extra: Partial<V1Container> = {}): V1Container {
-  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
-}
+export const busybox = shellContainer;
 
 /** `httpd` serving /www on `port`, with `/www/healthz` answering "ok". */
 export const HTTPD = (port: number, after = ''): string =>
@@ -52,6 +51,9 @@ export { podUntil };
 
 export const containerOf = (pod: V1Pod, name: string) =>
   pod.status?.containerStatuses?.find((c) => c.name === name);
+
+export const initContainerOf = (pod: V1Pod, name: string) =>
+  pod.status?.initContainerStatuses?.find((c) => c.name === name);
 
 export const conditionOf = (pod: V1Pod, type: string) => pod.status?.conditions?.find((c) => c.type === type);
 

@@ -4,6 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { V1Deployment, V1PodSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
 import { waitForObject } from '../../lib/wait.ts';
+import { ownedBy } from './workloads.ts';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const HASH_LABEL = 'pod-template-hash';
@@ -96,7 +97,5 @@ export async function replicaSetsOf(
   namespace: string,
   owner: { metadata?: k8s.V1ObjectMeta },
 ): Promise<V1ReplicaSet[]> {
-  return (await apps.listNamespacedReplicaSet({ namespace })).items.filter((rs) =>
-    rs.metadata?.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata?.uid),
-  );
+  return (await apps.listNamespacedReplicaSet({ namespace })).items.filter(ownedBy(owner));
 }

@@ -20,6 +20,7 @@ import {
   waitForReplicaSet,
 } from './apps-workloads.ts';
 import {
+  MERGE_PATCH,
   busybox,
   createWorkloadServiceAccount,
   isReady,
@@ -28,7 +29,6 @@ import {
   waitForPods,
 } from './workloads.ts';
 
-const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 const STRATEGIC_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 
 describe('replication: Deployment', () => {

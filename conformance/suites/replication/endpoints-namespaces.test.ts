@@ -92,20 +92,23 @@ describe('replication: endpoints and namespaces', () => {
     );
     const ipOf = (name: string) => pods.find((p) => p.metadata?.name === name)!.status!.podIP!;
 
-    const listed = (await waitForObject<V1Endpoints>(ns.cluster, {
-      what: 'Endpoints ep listing ep-ready ready and ep-waiting not ready on the resolved port',
-      collectionPath: `/api/v1/namespaces/${namespace}/endpoints`,
-      name: 'ep',
-      timeoutMs: budget.left(),
-      until: (ep) =>
-        (ep?.subsets ?? []).some(
-          (s) =>
-            (s.ports ?? []).some((p) => p.port === SERVE_PORT) &&
-            ips(s.addresses).join() === ipOf('ep-ready') &&
-            ips(s.notReadyAddresses).join() === ipOf('ep-waiting'),
-        ),
-      describe: (ep) => JSON.stringify(ep?.subsets ?? 'absent'),
-    }))!;
+    const endpointsUntil = (what: string, until: (subset: k8s.V1EndpointSubset) => boolean) =>
+      waitForObject<V1Endpoints>(ns.cluster, {
+        what: `Endpoints ep ${what}`,
+        collectionPath: `/api/v1/namespaces/${namespace}/endpoints`,
+        name: 'ep',
+        timeoutMs: budget.left(),
+        until: (ep) => (ep?.subsets ?? []).some(until),
+        describe: (ep) => JSON.stringify(ep?.subsets ?? 'absent'),
+      });
+
+    const listed = (await endpointsUntil(
+      'listing ep-ready ready and ep-waiting not ready on the resolved port',
+      (s) =>
+        (s.ports ?? []).some((p) => p.port === SERVE_PORT) &&
+        ips(s.addresses).join() === ipOf('ep-ready') &&
+        ips(s.notReadyAddresses).join() === ipOf('ep-waiting'),
+    ))!;
     const subset = listed.subsets!.find((s) => (s.ports ?? []).some((p) => p.port === SERVE_PORT))!;
     expect(subset.ports).to.deep.equal([{ name: 'http', port: SERVE_PORT, protocol: 'TCP' }]);
     expect(subset.addresses![0]!.targetRef).to.include({ kind: 'Pod', name: 'ep-ready' });
@@ -154,19 +157,11 @@ describe('replication: endpoints and namespaces', () => {
     ).to.equal(true);
 
     await make('ep-waiting');
-    await waitForObject<V1Endpoints>(ns.cluster, {
-      what: 'Endpoints ep listing ep-waiting as ready once it is Ready',
-      collectionPath: `/api/v1/namespaces/${namespace}/endpoints`,
-      name: 'ep',
-      timeoutMs: budget.left(),
-      until: (ep) =>
-        (ep?.subsets ?? []).some(
-          (s) =>
-            ips(s.addresses).includes(ipOf('ep-waiting')) &&
-            (s.ports ?? []).some((p) => p.port === SERVE_PORT),
-        ),
-      describe: (ep) => JSON.stringify(ep?.subsets ?? 'absent'),
-    });
+    await endpointsUntil(
+      'listing ep-waiting as ready once it is Ready',
+      (s) =>
+        ips(s.addresses).includes(ipOf('ep-waiting')) && (s.ports ?? []).some((p) => p.port === SERVE_PORT),
+    );
   });
 
   it('[REPLICATION-NAMESPACE-DELETION-REMOVES-PODS] deleting a namespace removes its pods and then the namespace', async () => {

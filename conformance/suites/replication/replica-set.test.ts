@@ -1,27 +1,24 @@
 // apps/v1 ReplicaSets as upstream's sig-apps conformance tests use them: replicas that run and
 // serve, adoption and release by a matchExpressions selector, the scale subresource, and
 // label-selected list and deletecollection.
-import * as k8s from '@kubernetes/client-node';
-import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { execMustSucceed } from '../../lib/exec.ts';
 import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget, pollUntil } from '../../lib/wait.ts';
 import { appsApi, replicaSet, waitForReplicaSet } from './apps-workloads.ts';
 import {
-  HTTP_PORT,
+  MERGE_PATCH,
   busybox,
   createWorkloadServiceAccount,
   hostnameServer,
   isReady,
   notDeleting,
+  ownedBy,
   podSpec,
+  replicasServeTheirNames,
   waitForPods,
+  writeRetryingConflicts,
 } from './workloads.ts';
-
-const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-const EXEC_TIMEOUT_MS = 30_000;
 
 describe('replication: ReplicaSet', () => {
   useSpecTimeouts();
@@ -31,9 +28,6 @@ describe('replication: ReplicaSet', () => {
     this.timeout(60_000);
     await createWorkloadServiceAccount(ns.cluster, ns.name);
   });
-
-  const ownedBy = (rs: V1ReplicaSet) => (pod: V1Pod) =>
-    pod.metadata?.ownerReferences?.some((r) => r.controller && r.uid === rs.metadata?.uid) ?? false;
 
   it('[REPLICATION-RS-SERVES-REPLICAS] runs each replica, which serves its own name, and reports them ready', async () => {
     const budget = new Budget(spec('REPLICATION-RS-SERVES-REPLICAS').timeout);
@@ -63,25 +57,7 @@ describe('replication: ReplicaSet', () => {
         },
       ]);
     }
-    const client = pods[0]!.metadata!.name!;
-    for (const pod of pods) {
-      const answer = await pollUntil(
-        () =>
-          execMustSucceed(
-            ns.cluster,
-            { namespace: ns.name, pod: client, container: 'serve' },
-            ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${pod.status!.podIP} ${HTTP_PORT}`],
-            EXEC_TIMEOUT_MS,
-          ).catch((err: Error) => err.message),
-        {
-          what: `replica ${pod.metadata!.name} answering with its name`,
-          timeoutMs: budget.left(),
-          done: (text) => text.includes(pod.metadata!.name!),
-          describe: (text) => `last answer: ${text ?? 'none'}`,
-        },
-      );
-      expect(answer).to.include(pod.metadata!.name);
-    }
+    await replicasServeTheirNames(ns.cluster, ns.name, pods, 'serve', budget.left());
     await waitForReplicaSet(
       ns.cluster,
       ns.name,
@@ -189,24 +165,17 @@ describe('replication: ReplicaSet', () => {
     expect(scale.spec?.replicas).to.equal(1);
     expect(scale.status).to.deep.include({ replicas: 1, selector: 'name=scaled' });
     // The update carries the resourceVersion read: a status write in between is a conflict; read again.
-    await pollUntil(
+    await writeRetryingConflicts(
+      'scale of scaled written',
       async () => {
         const current = await apps.readNamespacedReplicaSetScale({ name: 'scaled', namespace: ns.name });
-        return apps
-          .replaceNamespacedReplicaSetScale({
-            name: 'scaled',
-            namespace: ns.name,
-            body: { ...current, spec: { replicas: 2 } },
-          })
-          .then(
-            () => 'written',
-            (err: unknown) => {
-              if (err instanceof k8s.ApiException && err.code === 409) return 'conflict';
-              throw err;
-            },
-          );
+        await apps.replaceNamespacedReplicaSetScale({
+          name: 'scaled',
+          namespace: ns.name,
+          body: { ...current, spec: { replicas: 2 } },
+        });
       },
-      { what: 'scale of scaled written', timeoutMs: budget.left(), done: (r) => r === 'written' },
+      budget.left(),
     );
     const two = await apps.readNamespacedReplicaSet({ name: 'scaled', namespace: ns.name });
     expect(two.spec?.replicas).to.equal(2);

@@ -1,28 +1,26 @@
 // ReplicationControllers as upstream's sig-apps conformance tests use them: replicas that run and
 // serve, a count restored after a deletion and after scaling, adoption and release by selector, and
 // a failure surfaced as the ReplicaFailure condition.
-import type { V1Pod, V1ReplicationController } from '@kubernetes/client-node';
-import * as k8s from '@kubernetes/client-node';
+import type { V1ReplicationController } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { execMustSucceed } from '../../lib/exec.ts';
 import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget, pollUntil, waitForObject } from '../../lib/wait.ts';
 import {
-  HTTP_PORT,
+  MERGE_PATCH,
   busybox,
   createWorkloadServiceAccount,
   eventsAbout,
   hostnameServer,
   isReady,
   notDeleting,
+  ownedBy,
   podSpec,
+  replicasServeTheirNames,
   replicationController,
   waitForPods,
+  writeRetryingConflicts,
 } from './workloads.ts';
-
-const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-const EXEC_TIMEOUT_MS = 30_000;
 
 describe('replication: ReplicationController', () => {
   useSpecTimeouts();
@@ -48,8 +46,6 @@ describe('replication: ReplicationController', () => {
       until: (rc) => rc !== undefined && until(rc),
       describe: (rc) => (rc ? `status ${JSON.stringify(rc.status ?? {})}` : 'absent'),
     }) as Promise<V1ReplicationController>;
-  const ownedBy = (rc: V1ReplicationController) => (pod: V1Pod) =>
-    pod.metadata?.ownerReferences?.some((r) => r.controller && r.uid === rc.metadata?.uid) ?? false;
 
   it('[REPLICATION-RC-SERVES-REPLICAS] runs each replica, which serves its own name, and reports them ready', async () => {
     const budget = new Budget(spec('REPLICATION-RC-SERVES-REPLICAS').timeout);
@@ -81,25 +77,7 @@ describe('replication: ReplicationController', () => {
       ]);
     }
     // From inside the first replica, each replica answers with its own name.
-    const client = pods[0]!.metadata!.name!;
-    for (const pod of pods) {
-      const answer = await pollUntil(
-        () =>
-          execMustSucceed(
-            ns.cluster,
-            { namespace: ns.name, pod: client, container: 'serve' },
-            ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${pod.status!.podIP} ${HTTP_PORT}`],
-            EXEC_TIMEOUT_MS,
-          ).catch((err: Error) => err.message),
-        {
-          what: `replica ${pod.metadata!.name} answering with its name`,
-          timeoutMs: budget.left(),
-          done: (text) => text.includes(pod.metadata!.name!),
-          describe: (text) => `last answer: ${text ?? 'none'}`,
-        },
-      );
-      expect(answer).to.include(pod.metadata!.name);
-    }
+    await replicasServeTheirNames(ns.cluster, ns.name, pods, 'serve', budget.left());
     await waitForRc(
       'serve',
       'RC serve status showing 2 ready and available replicas',
@@ -167,27 +145,20 @@ describe('replication: ReplicationController', () => {
     const scale = await core.readNamespacedReplicationControllerScale({ name: 'scaled', namespace: ns.name });
     expect(scale.spec?.replicas).to.equal(1);
     expect(scale.status?.replicas).to.equal(1);
-    await pollUntil(
+    await writeRetryingConflicts(
+      'scale of RC scaled written',
       async () => {
         const current = await core.readNamespacedReplicationControllerScale({
           name: 'scaled',
           namespace: ns.name,
         });
-        return core
-          .replaceNamespacedReplicationControllerScale({
-            name: 'scaled',
-            namespace: ns.name,
-            body: { ...current, spec: { replicas: 3 } },
-          })
-          .then(
-            () => 'written',
-            (err: unknown) => {
-              if (err instanceof k8s.ApiException && err.code === 409) return 'conflict';
-              throw err;
-            },
-          );
+        await core.replaceNamespacedReplicationControllerScale({
+          name: 'scaled',
+          namespace: ns.name,
+          body: { ...current, spec: { replicas: 3 } },
+        });
       },
-      { what: 'scale of RC scaled written', timeoutMs: budget.left(), done: (r) => r === 'written' },
+      budget.left(),
     );
     await waitForPods(
       ns.cluster,

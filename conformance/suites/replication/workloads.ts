@@ -1,30 +1,33 @@
-// What the replication and scheduling tests share: a service account their pods name (created per
-// namespace, so no test depends on a cluster creating "default" in time), busybox containers,
-// ReplicationController bodies, and a list-then-watch wait over a label-selected set of pods.
+// What the replication and scheduling tests share: a service account their pods name, busybox
+// containers, ReplicationController bodies, a watch-driven wait over a label-selected set of pods,
+// and the evidence that each replica serves (its own name, asked from inside another replica).
+import * as k8s from '@kubernetes/client-node';
 import type {
   CoreV1Event,
   V1Container,
+  V1ObjectMeta,
   V1Pod,
   V1PodSpec,
   V1ReplicationController,
 } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
-import { image } from '../../lib/images.ts';
-import { WatchEndedError, WatchStream } from '../../lib/wait.ts';
+import { execMustSucceed } from '../../lib/exec.ts';
+import { createServiceAccount, shellContainer } from '../../lib/pods.ts';
+import { pollUntil, waitForObjects } from '../../lib/wait.ts';
 
 export const WORKLOAD_SERVICE_ACCOUNT = 'kconform-workload';
 export const HTTP_PORT = 8080;
+/** Each exec a test makes must answer within this (the request itself waits at most 3 s). */
+const EXEC_TIMEOUT_MS = 30_000;
+export const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
 export async function createWorkloadServiceAccount(cluster: Cluster, namespace: string): Promise<void> {
-  await cluster.core.createNamespacedServiceAccount({
-    namespace,
-    body: { metadata: { name: WORKLOAD_SERVICE_ACCOUNT }, automountServiceAccountToken: false },
-  });
+  await createServiceAccount(cluster, namespace, WORKLOAD_SERVICE_ACCOUNT);
 }
 
 /** A busybox container running `script`; `sleep` by default. */
 export function busybox(name: string, script = 'sleep 3600', extra: Partial<V1Container> = {}): V1Container {
-  return { name, image: image('busybox'), command: ['sh', '-c', script], ...extra };
+  return shellContainer(name, script, extra);
 }
 
 /** A web server on HTTP_PORT answering every GET with the pod's hostname (its name). */
@@ -79,11 +82,10 @@ export function describePods(pods: V1Pod[]): string {
 }
 
 /**
- * Lists the namespace's pods matching `labelSelector`, then watches them from the list's
- * resourceVersion until `until` holds for the current set; resolves with that set. A watch the
- * server ends is reopened, and after 410 Gone the wait starts over with a list.
+ * Watches the namespace's pods matching `labelSelector` until `until` holds for the current set;
+ * resolves with that set, sorted by name.
  */
-export async function waitForPods(
+export function waitForPods(
   cluster: Cluster,
   namespace: string,
   labelSelector: string,
@@ -91,53 +93,73 @@ export async function waitForPods(
   timeoutMs: number,
   until: (pods: V1Pod[]) => boolean,
 ): Promise<V1Pod[]> {
+  return waitForObjects<V1Pod>(cluster, {
+    what,
+    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
+    selector: { labelSelector },
+    timeoutMs,
+    until,
+    describe: describePods,
+  });
+}
+
+/** Whether an object's controller (ownerReference with controller true) is `owner`. */
+export const ownedBy =
+  (owner: { metadata?: V1ObjectMeta }) =>
+  (object: { metadata?: V1ObjectMeta }): boolean =>
+    object.metadata?.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata?.uid) ?? false;
+
+/**
+ * From inside the first of `pods` (whose `container` has nc), each pod answers an HTTP GET on
+ * HTTP_PORT with its own name (hostnameServer); retried until `timeoutMs`, since a replica may be
+ * Ready before every path to it is.
+ */
+export async function replicasServeTheirNames(
+  cluster: Cluster,
+  namespace: string,
+  pods: V1Pod[],
+  container: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const path = `/api/v1/namespaces/${namespace}/pods`;
-  const pods = new Map<string, V1Pod>();
-  const current = () => [...pods.values()].sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
-  const timedOut = () =>
-    new Error(`${what} not done after ${timeoutMs} ms (last seen: ${describePods(current())})`);
-  for (;;) {
-    const list = await cluster.core.listNamespacedPod({ namespace, labelSelector });
-    pods.clear();
-    for (const pod of list.items) pods.set(pod.metadata!.name!, pod);
-    if (until(current())) return current();
-    let resourceVersion = list.metadata?.resourceVersion;
-    while (resourceVersion !== undefined) {
-      if (Date.now() >= deadline) throw timedOut();
-      let stream: WatchStream<V1Pod>;
-      try {
-        stream = await WatchStream.open<V1Pod>(cluster, path, { labelSelector, resourceVersion });
-      } catch (err) {
-        if (err instanceof WatchEndedError && err.statusCode === 410) break;
-        throw err;
-      }
-      try {
-        for (;;) {
-          const left = deadline - Date.now();
-          if (left <= 0) throw timedOut();
-          let event;
-          try {
-            event = await stream.next(what, left);
-          } catch (err) {
-            if (Date.now() >= deadline) throw timedOut();
-            if (err instanceof WatchEndedError) break;
-            throw err;
-          }
-          if (event.type === 'ERROR') {
-            resourceVersion = undefined; // 410 Gone or similar: start over with a list
-            break;
-          }
-          resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-          if (event.type === 'DELETED') pods.delete(event.object.metadata!.name!);
-          else pods.set(event.object.metadata!.name!, event.object);
-          if (until(current())) return current();
-        }
-      } finally {
-        stream.close();
-      }
-    }
+  const client = pods[0]!.metadata!.name!;
+  for (const pod of pods) {
+    const name = pod.metadata!.name!;
+    await pollUntil(
+      () =>
+        execMustSucceed(
+          cluster,
+          { namespace, pod: client, container },
+          ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${pod.status!.podIP} ${HTTP_PORT}`],
+          EXEC_TIMEOUT_MS,
+        ).catch((err: Error) => err.message),
+      {
+        what: `replica ${name} answering with its name`,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        done: (text) => text.includes(name),
+        describe: (text) => `last answer: ${text ?? 'none'}`,
+      },
+    );
   }
+}
+
+/**
+ * Runs `write` until it succeeds. `write` reads the object afresh and writes it back: a status
+ * write between the read and the write bumps the resourceVersion, and the write is then refused
+ * with 409 Conflict, to be tried again. The timeout error shows the last refusal.
+ */
+export async function writeRetryingConflicts(
+  what: string,
+  write: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
+  await pollUntil(
+    async () => {
+      await write();
+      return true;
+    },
+    { what, timeoutMs, done: (written) => written },
+  );
 }
 
 /** The events recorded about the object named `name` in `namespace`. */

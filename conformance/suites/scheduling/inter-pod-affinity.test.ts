@@ -2,89 +2,25 @@
 // one pod per node and leaves the extra one Pending with a FailedScheduling event; required
 // affinity keeps a pod Pending until its target runs and then places it on the target's node;
 // preferred affinity draws a pod to its target's node. Pods only: no node is labelled or tainted.
-import type { CoreV1Event, V1Node, V1Pod, V1PodAffinityTerm, V1PodSpec } from '@kubernetes/client-node';
+import type { V1PodAffinityTerm, V1PodSpec } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import type { Cluster } from '../../lib/cluster.ts';
 import { useTestNamespace } from '../../lib/namespace.ts';
+import { schedulableNodes } from '../../lib/nodes.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
-import { Budget, pollUntil, waitForObject } from '../../lib/wait.ts';
+import { Budget } from '../../lib/wait.ts';
 import {
   busybox,
   createWorkloadServiceAccount,
   describePods,
-  eventsAbout,
   podSpec,
   waitForPods,
 } from '../replication/workloads.ts';
-
-const HOSTNAME_LABEL = 'kubernetes.io/hostname';
-
-/** Ready nodes that take ordinary pods: not cordoned, no NoSchedule/NoExecute taint. */
-async function schedulableNodes(cluster: Cluster): Promise<V1Node[]> {
-  return (await cluster.core.listNode()).items
-    .filter((node) => !node.spec?.unschedulable)
-    .filter(
-      (node) => !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
-    )
-    .filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-    .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
-}
+import { HOSTNAME_LABEL, boundTo, expectUnschedulable, waitUnschedulable } from './scheduling-objects.ts';
 
 const hostTerm = (labels: Record<string, string>): V1PodAffinityTerm => ({
   labelSelector: { matchLabels: labels },
   topologyKey: HOSTNAME_LABEL,
 });
-
-const boundTo = (cluster: Cluster, namespace: string, name: string, timeoutMs: number) =>
-  waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name} bound to a node`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs,
-    until: (p) => !!p?.spec?.nodeName,
-    describe: (p) => JSON.stringify(p?.status?.conditions ?? 'absent'),
-  }).then((p) => p!.spec!.nodeName!);
-
-/** Waits for PodScheduled=False on an unbound pod and for its FailedScheduling event. */
-async function waitUnschedulable(
-  cluster: Cluster,
-  namespace: string,
-  name: string,
-  timeoutMs: number,
-): Promise<{ pod: V1Pod; event: CoreV1Event }> {
-  const budget = new Budget(timeoutMs);
-  const pod = (await waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name} PodScheduled=False`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs: budget.left(),
-    until: (p) =>
-      p?.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False') ?? false,
-    describe: (p) =>
-      `nodeName ${p?.spec?.nodeName ?? 'unset'}, conditions ${JSON.stringify(p?.status?.conditions ?? [])}`,
-  }))!;
-  const events = await pollUntil(() => eventsAbout(cluster, namespace, name), {
-    what: `a FailedScheduling event about ${namespace}/${name}`,
-    timeoutMs: budget.left(),
-    done: (list) => list.some((e) => e.reason === 'FailedScheduling'),
-    describe: (list) =>
-      `events: ${(list ?? []).map((e) => `${e.reason}: ${e.message}`).join('; ') || 'none'}`,
-  });
-  return { pod, event: events.find((e) => e.reason === 'FailedScheduling')! };
-}
-
-function expectUnschedulable(
-  found: { pod: V1Pod; event: CoreV1Event },
-  nodeCount: number,
-  reason: string,
-): void {
-  const condition = found.pod.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
-  expect(condition.reason).to.equal('Unschedulable');
-  expect(found.event.type).to.equal('Warning');
-  expect(found.event.message).to.match(new RegExp(`^0/${nodeCount} nodes are available: `));
-  expect(found.event.message).to.include(reason);
-  expect(found.pod.spec?.nodeName ?? '', 'not bound').to.equal('');
-}
 
 describe('scheduling: inter-pod affinity', () => {
   useSpecTimeouts();

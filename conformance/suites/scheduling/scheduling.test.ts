@@ -2,38 +2,27 @@
 // fits nowhere reported Unschedulable with a FailedScheduling event and placed once a node fits,
 // taints kept off pods that do not tolerate them, and a controller's replicas spread over nodes.
 // A label or taint a test puts on a node is removed in a `finally`, whatever the test's outcome.
-import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { Cluster } from '../../lib/cluster.ts';
 import { randomSuffix, useTestNamespace } from '../../lib/namespace.ts';
+import { schedulableNodes } from '../../lib/nodes.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
-import { Budget, pollUntil, waitForObject } from '../../lib/wait.ts';
+import { Budget } from '../../lib/wait.ts';
 import {
   busybox,
   createWorkloadServiceAccount,
   describePods,
-  eventsAbout,
   notDeleting,
   podSpec,
   replicationController,
   waitForPods,
 } from '../replication/workloads.ts';
+import { HOSTNAME_LABEL, boundTo, expectUnschedulable, waitUnschedulable } from './scheduling-objects.ts';
 
 const MERGE_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 const LABEL_PREFIX = 'conformance.kconform.io/e2e-';
-
-/** Ready nodes that take ordinary pods: not cordoned, no NoSchedule/NoExecute taint. */
-async function schedulableNodes(cluster: Cluster): Promise<V1Node[]> {
-  return (await cluster.core.listNode()).items
-    .filter((node) => !node.spec?.unschedulable)
-    .filter(
-      (node) => !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
-    )
-    .filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-    .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
-}
 
 async function firstSchedulableNode(cluster: Cluster): Promise<V1Node> {
   const [node] = await schedulableNodes(cluster);
@@ -67,58 +56,6 @@ async function editTaints(
     }
   }
 }
-
-interface Unschedulable {
-  pod: V1Pod;
-  event: CoreV1Event;
-}
-
-/** Waits for the pod to be reported Unschedulable and for its FailedScheduling event. */
-async function waitUnschedulable(
-  cluster: Cluster,
-  namespace: string,
-  name: string,
-  timeoutMs: number,
-): Promise<Unschedulable> {
-  const budget = new Budget(timeoutMs / 0.9);
-  const pod = (await waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name} PodScheduled=False`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs: budget.left(),
-    until: (p) =>
-      p?.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False') ?? false,
-    describe: (p) =>
-      `nodeName ${p?.spec?.nodeName ?? 'unset'}, conditions ${JSON.stringify(p?.status?.conditions ?? [])}`,
-  }))!;
-  const events = await pollUntil(() => eventsAbout(cluster, namespace, name), {
-    what: `a FailedScheduling event about ${namespace}/${name}`,
-    timeoutMs: budget.left(),
-    done: (list) => list.some((e) => e.reason === 'FailedScheduling'),
-    describe: (list) =>
-      `events: ${(list ?? []).map((e) => `${e.reason}: ${e.message}`).join('; ') || 'none'}`,
-  });
-  return { pod, event: events.find((e) => e.reason === 'FailedScheduling')! };
-}
-
-function expectUnschedulable(found: Unschedulable, nodeCount: number, reason: string): void {
-  const condition = found.pod.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
-  expect(condition.reason).to.equal('Unschedulable');
-  expect(found.event.type).to.equal('Warning');
-  expect(found.event.message).to.match(new RegExp(`^0/${nodeCount} nodes are available: `));
-  expect(found.event.message).to.include(reason);
-  expect(found.pod.spec?.nodeName ?? '', 'not bound').to.equal('');
-}
-
-const boundTo = (cluster: Cluster, namespace: string, name: string, timeoutMs: number) =>
-  waitForObject<V1Pod>(cluster, {
-    what: `pod ${namespace}/${name} bound to a node`,
-    collectionPath: `/api/v1/namespaces/${namespace}/pods`,
-    name,
-    timeoutMs,
-    until: (p) => !!p?.spec?.nodeName,
-    describe: (p) => JSON.stringify(p?.status?.conditions ?? 'absent'),
-  }).then((p) => p!.spec!.nodeName!);
 
 describe('scheduling: placement', () => {
   useSpecTimeouts();

@@ -5,7 +5,6 @@
 // default one (the DefaultStorageClass admission) is not what this checks.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
 import { execMustSucceed } from '../../lib/exec.ts';
 import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
@@ -16,12 +15,11 @@ import {
   boundClaim,
   claim,
   claimPod,
+  defaultStorageClasses,
   deletePodAndWait,
   storageBytes,
   volumeUntil,
 } from './storage-objects.ts';
-
-const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 describe('storage: dynamic provisioning', () => {
   useSpecTimeouts();
@@ -42,11 +40,7 @@ describe('storage: dynamic provisioning', () => {
 
   it('[STORAGE-DYNAMIC-PROVISIONING] a claim of the default class used by a pod gets a volume made for it', async () => {
     const budget = new Budget(spec('STORAGE-DYNAMIC-PROVISIONING').timeout);
-    const storage = ns.cluster.kubeconfig.makeApiClient(StorageV1Api);
-    const classes = (await storage.listStorageClass()).items;
-    const defaults = classes.filter(
-      (c: V1StorageClass) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true',
-    );
+    const { classes, defaults } = await defaultStorageClasses(ns.cluster);
     expect(
       defaults.length,
       `default StorageClasses among ${classes.map((c) => c.metadata?.name).join(', ') || 'none'}`,

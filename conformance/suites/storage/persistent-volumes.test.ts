@@ -6,13 +6,11 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { execMustSucceed } from '../../lib/exec.ts';
-import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget } from '../../lib/wait.ts';
-import { createServiceAccount, podUntil } from '../probes/probe-pods.ts';
+import { podUntil } from '../probes/probe-pods.ts';
 import {
   MOUNT,
-  VolumeTracker,
   boundClaim,
   claim,
   claimPod,
@@ -20,28 +18,13 @@ import {
   eventWithReason,
   hostPathVolume,
   schedulableNode,
+  useStorageNamespace,
   volumeUntil,
 } from './storage-objects.ts';
 
 describe('storage: persistent volumes', () => {
   useSpecTimeouts();
-  const ns = useTestNamespace('storage-pv');
-  const volumes = new VolumeTracker();
-  const className = (test: string) => `${ns.name}-${test}`;
-  const pvName = (test: string) => `${ns.name}-${test}`;
-
-  before(async function () {
-    this.timeout(60_000);
-    await createServiceAccount(ns.cluster, ns.name);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await volumes.deleteAll(ns.cluster);
-  });
-
-  const createClaim = (body: k8s.V1PersistentVolumeClaim) =>
-    ns.cluster.core.createNamespacedPersistentVolumeClaim({ namespace: ns.name, body });
+  const { ns, volumes, className, pvName, createClaim } = useStorageNamespace('storage-pv');
   const succeeded = (name: string, budget: Budget) =>
     podUntil(ns.cluster, ns.name, name, 'Succeeded', (p) => p.status?.phase === 'Succeeded', budget.left());
 

@@ -1,18 +1,21 @@
 // What the storage tests create and wait for: hostPath PersistentVolumes under /tmp pinned to one
 // schedulable node (so any multi-node cluster can honour them), claims of a class of the test's
-// own, pods that mount a claim, and waits on claims, volumes and events. PersistentVolumes are
-// cluster-scoped: the namespace's deletion does not remove them, so every one made here is
-// remembered and deleted by `deleteVolumes` at the end of the file.
-import type {
-  CoreV1Event,
-  V1Node,
-  V1PersistentVolume,
-  V1PersistentVolumeClaim,
-  V1Pod,
+// own, pods that mount a claim, the cluster's default StorageClasses, and waits on claims, volumes
+// and events. PersistentVolumes are cluster-scoped: the namespace's deletion does not remove them,
+// so every one made here is remembered by a VolumeTracker and deleted at the end of the file.
+import {
+  StorageV1Api,
+  type CoreV1Event,
+  type V1PersistentVolume,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type V1StorageClass,
 } from '@kubernetes/client-node';
 import type { Cluster } from '../../lib/cluster.ts';
+import { useTestNamespace, type TestNamespace } from '../../lib/namespace.ts';
+import { schedulableNodes } from '../../lib/nodes.ts';
 import { pollUntil, waitForObject } from '../../lib/wait.ts';
-import { busybox, probePod } from '../probes/probe-pods.ts';
+import { busybox, createServiceAccount, probePod } from '../probes/probe-pods.ts';
 
 export const MOUNT = '/data';
 
@@ -39,18 +42,34 @@ export function storageBytes(quantity: string): number {
   return Number(m[1]) * (m[2] ? 10 ** Number(m[2]) : UNITS[m[3] ?? '']!);
 }
 
-/** A Ready node that takes ordinary pods (not cordoned, no NoSchedule/NoExecute taint), by hostname label. */
+/** The kubernetes.io/hostname label of a schedulable node (see `schedulableNodes`) that has one. */
 export async function schedulableNode(cluster: Cluster): Promise<string> {
-  const nodes = (await cluster.core.listNode()).items;
-  const fit = (n: V1Node) =>
-    n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
-    !n.spec?.unschedulable &&
-    !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
-    n.metadata?.labels?.['kubernetes.io/hostname'];
-  const node = nodes.find(fit);
-  if (!node)
-    throw new Error(`no Ready, untainted node with a kubernetes.io/hostname label among ${nodes.length}`);
-  return node.metadata!.labels!['kubernetes.io/hostname']!;
+  const nodes = await schedulableNodes(cluster);
+  const hostname = nodes.map((n) => n.metadata?.labels?.['kubernetes.io/hostname']).find(Boolean);
+  if (!hostname) {
+    throw new Error(
+      `no schedulable node with a kubernetes.io/hostname label among ${nodes.length} schedulable node(s)`,
+    );
+  }
+  return hostname;
+}
+
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+/**
+ * The cluster's StorageClasses, and those marked default in the order upstream's DefaultStorageClass
+ * admission prefers them: newest first, then by name.
+ */
+export async function defaultStorageClasses(
+  cluster: Cluster,
+): Promise<{ classes: V1StorageClass[]; defaults: V1StorageClass[] }> {
+  const classes = (await cluster.kubeconfig.makeApiClient(StorageV1Api).listStorageClass()).items;
+  const created = (sc: V1StorageClass) => new Date(sc.metadata?.creationTimestamp ?? 0).getTime();
+  const name = (sc: V1StorageClass) => sc.metadata?.name ?? '';
+  const defaults = classes
+    .filter((sc) => sc.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
+    .sort((a, b) => created(b) - created(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+  return { classes, defaults };
 }
 
 export interface VolumeOptions {
@@ -129,6 +148,45 @@ export class VolumeTracker {
   async deleteAll(cluster: Cluster): Promise<void> {
     for (const name of this.names) await cluster.core.deletePersistentVolume({ name }).catch(() => undefined);
   }
+}
+
+export interface StorageNamespace {
+  ns: TestNamespace;
+  /** The static volumes the file creates, deleted in its `after`. */
+  volumes: VolumeTracker;
+  /** A storageClassName of the test's own (`<namespace>-<test>`), so no one else's volume matches. */
+  className: (test: string) => string;
+  /** A volume name of the test's own (`<namespace>-<test>`). */
+  pvName: (test: string) => string;
+  createClaim: (body: V1PersistentVolumeClaim) => Promise<V1PersistentVolumeClaim>;
+}
+
+/**
+ * The set-up of a storage test file: its namespace with the pods' service account, and its static
+ * volumes deleted at the end whatever happened.
+ */
+export function useStorageNamespace(base: string): StorageNamespace {
+  const ns = useTestNamespace(base);
+  const volumes = new VolumeTracker();
+
+  before(async function () {
+    this.timeout(60_000);
+    await createServiceAccount(ns.cluster, ns.name);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await volumes.deleteAll(ns.cluster);
+  });
+
+  return {
+    ns,
+    volumes,
+    className: (test) => `${ns.name}-${test}`,
+    pvName: (test) => `${ns.name}-${test}`,
+    createClaim: (body) =>
+      ns.cluster.core.createNamespacedPersistentVolumeClaim({ namespace: ns.name, body }),
+  };
 }
 
 export function claimUntil(

@@ -4,47 +4,28 @@
 // optional feature DynamicProvisioning). Static volumes are hostPath volumes under /tmp of a
 // class of the test's own; the one a pod mounts is pinned to one schedulable node.
 import { expect } from 'chai';
-import type { V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
-import { StorageV1Api } from '@kubernetes/client-node';
-import { useTestNamespace } from '../../lib/namespace.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget } from '../../lib/wait.ts';
-import { createServiceAccount, podUntil } from '../probes/probe-pods.ts';
+import { podUntil } from '../probes/probe-pods.ts';
 import {
-  VolumeTracker,
   boundClaim,
   claim,
   claimPod,
   claimUntil,
+  defaultStorageClasses,
   deletePodAndWait,
   hostPathVolume,
   schedulableNode,
+  useStorageNamespace,
   volumeUntil,
 } from './storage-objects.ts';
 
 const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
 const PV_PROTECTION = 'kubernetes.io/pv-protection';
-const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 describe('storage: in-use protection and the default class', () => {
   useSpecTimeouts();
-  const ns = useTestNamespace('storage-protect');
-  const volumes = new VolumeTracker();
-  const className = (test: string) => `${ns.name}-${test}`;
-  const pvName = (test: string) => `${ns.name}-${test}`;
-
-  before(async function () {
-    this.timeout(60_000);
-    await createServiceAccount(ns.cluster, ns.name);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await volumes.deleteAll(ns.cluster);
-  });
-
-  const createClaim = (body: V1PersistentVolumeClaim) =>
-    ns.cluster.core.createNamespacedPersistentVolumeClaim({ namespace: ns.name, body });
+  const { ns, volumes, className, pvName, createClaim } = useStorageNamespace('storage-protect');
   const deleteClaim = (name: string) =>
     ns.cluster.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: ns.name });
   const claimGone = (name: string, budget: Budget) =>
@@ -138,22 +119,16 @@ describe('storage: in-use protection and the default class', () => {
   });
 
   it('[STORAGE-PVC-DEFAULT-CLASS] a claim that names no class is given the newest default class', async () => {
-    const storage = ns.cluster.kubeconfig.makeApiClient(StorageV1Api);
-    const classes = (await storage.listStorageClass()).items;
-    const created = (sc: V1StorageClass) => new Date(sc.metadata?.creationTimestamp ?? 0).getTime();
-    const name = (sc: V1StorageClass) => sc.metadata?.name ?? '';
-    const defaults = classes
-      .filter((sc) => sc.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
-      .sort((a, b) => created(b) - created(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    const { classes, defaults } = await defaultStorageClasses(ns.cluster);
     expect(
       defaults.length,
-      `default StorageClasses among ${classes.map(name).join(', ') || 'none'}`,
+      `default StorageClasses among ${classes.map((c) => c.metadata?.name).join(', ') || 'none'}`,
     ).to.be.greaterThan(0);
 
     const classless = claim('classless', '', '16Mi');
     delete classless.spec!.storageClassName;
     const given = await createClaim(classless);
-    expect(given.spec?.storageClassName, 'the class given at creation').to.equal(name(defaults[0]!));
+    expect(given.spec?.storageClassName, 'the class given at creation').to.equal(defaults[0]!.metadata?.name);
     const none = await createClaim(claim('no-class', '', '16Mi'));
     expect(none.spec?.storageClassName, 'a claim that asks for no class').to.equal('');
     const named = await createClaim(claim('named', className('named'), '16Mi'));

@@ -215,7 +215,7 @@ export const runCommandVerb: Command = {
         events: options.events as string | undefined,
         strict: options.strict === true,
       },
-      { out: io.out, log: io.log, cwd: io.cwd, terminal: io.terminal },
+      io,
       { prepareHost: () => prepareHost(io), clusterUp, clusterDown },
     ),
 };

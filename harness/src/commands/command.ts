@@ -2,12 +2,7 @@
 // (`report`, `images`) is a verb whose first argument picks one of its sub-verbs.
 import type { VerbSpec, ParsedOptions } from '../args.ts';
 import type { Logger } from '../../../common/src/log.ts';
-
-/** A terminal on stdout, for output that redraws a line in place (the run's progress). */
-export interface TerminalOut {
-  write(text: string): void;
-  columns?: number;
-}
+import type { Terminal } from '../run/progress.ts';
 
 export interface CommandIO {
   /** The command's real output (a kubeconfig path, a report); logs go to the logger. */
@@ -15,8 +10,8 @@ export interface CommandIO {
   log: Logger;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Set only when stdout is a terminal. */
-  terminal?: TerminalOut | undefined;
+  /** Set only when stdout is a terminal: output that redraws a line in place (the run's progress). */
+  terminal?: Terminal | undefined;
 }
 
 export interface Command extends VerbSpec {

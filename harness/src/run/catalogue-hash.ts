@@ -16,11 +16,15 @@ export interface CatalogueHash {
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
+/** `<sha256>  <name>` per file, in the given order, as `sha256sum` prints it and `sha256sum -c` reads it. */
+export const sha256sums = (files: Iterable<readonly [name: string, data: string | Buffer]>): string =>
+  [...files].map(([name, data]) => `${sha256Hex(data)}  ${name}\n`).join('');
+
 /** The fingerprint of every `*.yaml` spec file in `dir`. */
 export function catalogueHash(dir: string = SPECS_DIR): CatalogueHash {
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.yaml'))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const listing = names.map((name) => `${sha256Hex(readFileSync(join(dir, name)))}  ${name}\n`).join('');
+    .sort(); // code-unit order: LC_ALL=C sort's, for these ASCII names
+  const listing = sha256sums(names.map((name) => [name, readFileSync(join(dir, name))] as const));
   return { sha256: sha256Hex(listing), listing };
 }

@@ -15,7 +15,8 @@ import { parse } from 'yaml';
 import type { Spec } from '../../../conformance/lib/specs.ts';
 import { loadResults } from '../../../reports/src/load.ts';
 import { isProvisional, type RunResults } from '../../../reports/src/results.ts';
-import { sha256Hex, type CatalogueHash } from './catalogue-hash.ts';
+import { sha256Hex, sha256sums, type CatalogueHash } from './catalogue-hash.ts';
+import { UNDECLARED_FEATURE } from './plan.ts';
 
 /** Files copied from the report folder; a certification run always writes these. */
 export const REQUIRED_FILES = ['results.json', 'junit.xml', 'results.tap', 'run.log'] as const;
@@ -95,8 +96,6 @@ export interface Certification {
   reasons: string[];
 }
 
-const UNDECLARED = 'the target does not declare support for ';
-
 /**
  * The certification result of a `--mode certify` run: every stable MUST spec of the declared
  * features must have passed; one that failed, or that did not run for any reason other than an
@@ -107,7 +106,7 @@ export function certification(results: RunResults): Certification {
   for (const spec of results.specs) {
     if (spec.level !== 'MUST' || isProvisional(spec)) continue;
     if (spec.status === 'failed') reasons.push(`${spec.id} failed: ${spec.message.split('\n')[0]}`);
-    if (spec.status === 'skipped' && !spec.message.startsWith(UNDECLARED))
+    if (spec.status === 'skipped' && !spec.message.startsWith(UNDECLARED_FEATURE))
       reasons.push(`${spec.id} did not run: ${spec.message.split('\n')[0]}`);
   }
   return { result: reasons.length === 0 ? 'passed' : 'failed', reasons };
@@ -204,8 +203,7 @@ export async function writeBundle(input: BundleInput): Promise<Bundle> {
   }
   contents.set(INFO_FILE, Buffer.from(JSON.stringify(info, null, 2) + '\n'));
   contents.set(PRODUCT_FILE, Buffer.from(product));
-  const sums = [...contents].map(([name, data]) => `${sha256Hex(data)}  ${name}\n`).join('');
-  contents.set(SUMS_FILE, Buffer.from(sums));
+  contents.set(SUMS_FILE, Buffer.from(sha256sums(contents)));
 
   const folder = basename(input.output).replace(/\.tar\.gz$|\.tgz$/, '');
   mkdirSync(dirname(input.output), { recursive: true });

@@ -10,6 +10,12 @@ export type Mode = (typeof MODES)[number];
 /** How many specs per area `--mode quick` takes when none of the area's specs is tagged `smoke`. */
 export const QUICK_PER_AREA = 2;
 
+/**
+ * How the reason of a spec left out for an undeclared optional feature begins; a certification
+ * reads it back from results.json, since such a spec does not count against the target.
+ */
+export const UNDECLARED_FEATURE = 'the target does not declare support for ';
+
 export interface PlanOptions {
   focus?: RegExp | undefined;
   skip?: RegExp | undefined;
@@ -77,7 +83,7 @@ export function planRun(specs: readonly Spec[], options: PlanOptions): Plan {
     } else if (options.profileSkips?.has(spec.id)) {
       reason = options.profileSkips.get(spec.id)!;
     } else if (spec.feature !== 'core' && options.features !== 'all' && !options.features.has(spec.feature)) {
-      reason = `the target does not declare support for ${spec.feature}`;
+      reason = `${UNDECLARED_FEATURE}${spec.feature}`;
     } else if (quick && !quick.has(spec.id)) {
       reason = 'not in the smoke subset of --mode quick';
     } else if (mode !== 'certify' && spec.tags.includes('disruptive')) {

@@ -3,6 +3,7 @@
 // title a fixed string beginning `[SPEC-ID]`, so reading the source is exact, and the scheduler can
 // place a file and count its tests before any mocha process starts.
 import { readFileSync } from 'node:fs';
+import { CITED_ID } from '../../../conformance/lib/specs.ts';
 
 export interface SuiteFile {
   /** Absolute path. */
@@ -12,7 +13,7 @@ export interface SuiteFile {
 }
 
 // `it(` (not `.it(` or `xit(`), optional white space and new lines, a quote, then `[SPEC-ID]`.
-const CITING_TEST = /(?<![\w.$])it\s*\(\s*['"`]\[([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\]/g;
+const CITING_TEST = new RegExp(String.raw`(?<![\w.$])it\s*\(\s*['"\x60]` + CITED_ID.source, 'g');
 
 /** The spec ids cited by the tests of one file's source. */
 export function citationsIn(source: string): string[] {

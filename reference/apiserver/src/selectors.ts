@@ -23,6 +23,34 @@ export class LabelSelector {
   matches(labels: Labels): boolean {
     return this.requirements.every((r) => requirementHolds(r, labels ?? {}));
   }
+
+  /** labels.Selector.String(): the requirements sorted by key (as upstream builds selectors). */
+  toString(): string {
+    return [...this.requirements]
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(requirementText)
+      .join(',');
+  }
+}
+
+/** Requirement.String(): a list of values prints sorted. */
+function requirementText(r: LabelRequirement): string {
+  const values = r.values.length === 1 ? r.values[0]! : [...r.values].sort().join(',');
+  switch (r.operator) {
+    case 'exists':
+      return r.key;
+    case '!':
+      return `!${r.key}`;
+    case 'in':
+    case 'notin':
+      return `${r.key} ${r.operator} (${values})`;
+    case 'gt':
+      return `${r.key}>${values}`;
+    case 'lt':
+      return `${r.key}<${values}`;
+    default:
+      return `${r.key}${r.operator}${values}`;
+  }
 }
 
 function requirementHolds(r: LabelRequirement, labels: Record<string, string>): boolean {

@@ -75,6 +75,20 @@ describe('label selectors', () => {
     expect(s.matches({ app: 'web', tier: 'front' })).to.equal(true);
     expect(s.matches({ app: 'web', tier: 'front', canary: 'y' })).to.equal(false);
   });
+
+  it('prints as labels.Selector.String(): requirements by key, value lists sorted', () => {
+    const s = labelSelectorFromObject({
+      matchLabels: { tier: 'front', app: 'web' },
+      matchExpressions: [
+        { key: 'zone', operator: 'NotIn', values: ['b', 'a'] },
+        { key: 'canary', operator: 'DoesNotExist' },
+        { key: 'env', operator: 'Exists' },
+        { key: 'band', operator: 'In', values: ['x'] },
+      ],
+    });
+    expect(s.toString()).to.equal('app=web,band in (x),!canary,env,tier=front,zone notin (a,b)');
+    expect(parseLabelSelector('b!=1,a').toString()).to.equal('a,b!=1');
+  });
 });
 
 describe('field selectors', () => {

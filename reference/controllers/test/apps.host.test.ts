@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, setPodStatus, useControllers } from './support-api.ts';
+import { eventuallyDefined, setPodStatus, useTestCluster } from './support/control-plane.ts';
 
 const NS = 'apps';
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -36,7 +36,7 @@ function deployment(
 
 describe('ReplicaSet and Deployment controllers against the apiserver @host', function () {
   this.timeout(120_000);
-  const h = useControllers(['replicaset', 'deployment', 'garbagecollector'], [NS]);
+  const h = useTestCluster(['replicaset', 'deployment', 'garbagecollector'], [NS]);
   let apps: k8s.AppsV1Api;
   let ip = 0;
   before(() => {
@@ -66,7 +66,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
     );
   /** Marks pods ready until the Deployment reports a finished rollout (what kubectl rollout status waits for). */
   const rolledOut = (name: string, timeoutMs = 30_000, check?: () => Promise<void>) =>
-    eventually(`deployment ${name} rolled out`, timeoutMs, async () => {
+    eventuallyDefined(`deployment ${name} rolled out`, timeoutMs, async () => {
       await check?.();
       await markReady(`app=${name}`);
       const d = await readDeployment(name);
@@ -96,7 +96,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
         },
       },
     });
-    const pods = await eventually('2 pods of front', 15_000, async () => {
+    const pods = await eventuallyDefined('2 pods of front', 15_000, async () => {
       const live = await livePods('tier=front');
       return live.length === 2 && live.every((p) => controllerUid(p) === rs.metadata?.uid) ? live : undefined;
     });
@@ -114,7 +114,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
       },
     ]);
     await markReady('tier=front');
-    const status = await eventually('front status', 10_000, async () => {
+    const status = await eventuallyDefined('front status', 10_000, async () => {
       const got = await apps.readNamespacedReplicaSet({ name: 'front', namespace: NS });
       return got.status?.availableReplicas === 2 ? got.status : undefined;
     });
@@ -137,7 +137,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
       { name: 'orphan', namespace: NS, body: { metadata: { labels: { tier: 'back' } } } },
       MERGE,
     );
-    await eventually('orphan released and replaced', 15_000, async () => {
+    await eventuallyDefined('orphan released and replaced', 15_000, async () => {
       const released = await h.core.readNamespacedPod({ name: 'orphan', namespace: NS });
       const live = await livePods('tier=front');
       return (released.metadata?.ownerReferences ?? []).length === 0 && live.length === 2 ? true : undefined;
@@ -166,7 +166,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
     for (const pod of await livePods('app=web'))
       expect(pod.metadata?.labels?.['pod-template-hash']).to.equal(hash);
     expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision']).to.equal('1');
-    const conditions = await eventually('conditions', 10_000, async () => {
+    const conditions = await eventuallyDefined('conditions', 10_000, async () => {
       const got = await readDeployment('web');
       const progressing = got.status?.conditions?.find((c) => c.type === 'Progressing');
       return progressing?.reason === 'NewReplicaSetAvailable' ? got.status!.conditions! : undefined;
@@ -298,7 +298,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
       );
       await rolledOut('hist');
     }
-    const rss = await eventually('one old ReplicaSet kept', 15_000, async () => {
+    const rss = await eventuallyDefined('one old ReplicaSet kept', 15_000, async () => {
       const list = await replicaSetsOf(created);
       return list.length === 2 ? list : undefined;
     });
@@ -314,7 +314,7 @@ describe('ReplicaSet and Deployment controllers against the apiserver @host', fu
     expect(await livePods('app=hist')).to.have.length(3);
 
     await apps.deleteNamespacedDeployment({ name: 'hist', namespace: NS });
-    await eventually('ReplicaSets and pods collected', 30_000, async () => {
+    await eventuallyDefined('ReplicaSets and pods collected', 30_000, async () => {
       const left = await replicaSetsOf(created);
       const pods = await livePods('app=hist');
       return left.length === 0 && pods.length === 0 ? true : undefined;

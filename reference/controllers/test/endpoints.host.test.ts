@@ -2,7 +2,7 @@
 // a node no kubelet runs, their IP and readiness set by the test through the status subresource.
 import { expect } from 'chai';
 import type * as k8s from '@kubernetes/client-node';
-import { eventually, setPodStatus, useControllers } from './support-api.ts';
+import { eventuallyDefined, setPodStatus, useTestCluster } from './support/control-plane.ts';
 
 const NS = 'ep';
 const NODE = 'node-without-kubelet';
@@ -23,15 +23,15 @@ const addresses = (subsets: k8s.V1EndpointSubset[] | undefined, which: 'addresse
 
 describe('endpoints and EndpointSlice controllers against the apiserver @host', function () {
   this.timeout(60_000);
-  const h = useControllers(['endpoint', 'endpointslice', 'garbagecollector'], [NS]);
+  const h = useTestCluster(['endpoint', 'endpointslice', 'garbagecollector'], [NS]);
 
   const endpoints = (name: string, until: (ep: k8s.V1Endpoints) => boolean) =>
-    eventually(`endpoints ${name}`, 10_000, async () => {
+    eventuallyDefined(`endpoints ${name}`, 10_000, async () => {
       const ep = await h.core.readNamespacedEndpoints({ name, namespace: NS }).catch(() => undefined);
       return ep && until(ep) ? ep : undefined;
     });
   const slices = (service: string, until: (s: k8s.V1EndpointSlice[]) => boolean) =>
-    eventually(`slices of ${service}`, 10_000, async () => {
+    eventuallyDefined(`slices of ${service}`, 10_000, async () => {
       const list = await h.discovery.listNamespacedEndpointSlice({
         namespace: NS,
         labelSelector: `kubernetes.io/service-name=${service}`,
@@ -178,7 +178,7 @@ describe('endpoints and EndpointSlice controllers against the apiserver @host', 
       },
     });
     await h.core.deleteNamespacedService({ name: 'nobody', namespace: NS });
-    await eventually('endpoints and slices of a deleted service removed', 10_000, async () => {
+    await eventuallyDefined('endpoints and slices of a deleted service removed', 10_000, async () => {
       const gone = await h.core.readNamespacedEndpoints({ name: 'nobody', namespace: NS }).then(
         () => false,
         () => true,

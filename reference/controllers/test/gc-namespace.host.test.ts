@@ -3,7 +3,7 @@
 // waits for blocking dependents, orphaning, and a deleted namespace emptied and then removed.
 import { expect } from 'chai';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, useControllers } from './support-api.ts';
+import { eventuallyDefined, useTestCluster } from './support/control-plane.ts';
 
 const NS = 'gc';
 
@@ -24,7 +24,7 @@ const owned = (name: string, owner: k8s.V1ObjectMeta, kind: string, block = fals
 
 describe('garbage collector and namespace controller against the apiserver @host', function () {
   this.timeout(60_000);
-  const h = useControllers(['garbagecollector', 'namespace', 'replicationcontroller'], [NS]);
+  const h = useTestCluster(['garbagecollector', 'namespace', 'replicationcontroller'], [NS]);
 
   const exists = (name: string) =>
     h.core.readNamespacedConfigMap({ name, namespace: NS }).then(
@@ -32,7 +32,7 @@ describe('garbage collector and namespace controller against the apiserver @host
       () => false,
     );
   const gone = (what: string, probe: () => Promise<boolean>) =>
-    eventually(`${what} gone`, 15_000, async () => ((await probe()) ? undefined : true));
+    eventuallyDefined(`${what} gone`, 15_000, async () => ((await probe()) ? undefined : true));
 
   it('deletes a dependent whose owner is gone, and keeps one that still has another owner', async () => {
     const owner = await h.core.createNamespacedConfigMap({
@@ -57,7 +57,7 @@ describe('garbage collector and namespace controller against the apiserver @host
     await h.core.createNamespacedConfigMap({ namespace: NS, body: shared });
     await h.core.deleteNamespacedConfigMap({ name: 'owner', namespace: NS });
     await gone('child', () => exists('child'));
-    const kept = await eventually('dangling reference dropped', 10_000, async () => {
+    const kept = await eventuallyDefined('dangling reference dropped', 10_000, async () => {
       const cm = await h.core.readNamespacedConfigMap({ name: 'shared', namespace: NS });
       return cm.metadata?.ownerReferences?.length === 1 ? cm : undefined;
     });
@@ -87,7 +87,7 @@ describe('garbage collector and namespace controller against the apiserver @host
         },
       },
     });
-    await eventually('2 pods', 10_000, async () => {
+    await eventuallyDefined('2 pods', 10_000, async () => {
       const pods = await h.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=fg' });
       return pods.items.length === 2 ? true : undefined;
     });
@@ -141,7 +141,7 @@ describe('garbage collector and namespace controller against the apiserver @host
       body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } },
     });
     await h.core.deleteNamespace({ name });
-    const terminating = await eventually('NamespaceFinalizersRemaining', 15_000, async () => {
+    const terminating = await eventuallyDefined('NamespaceFinalizersRemaining', 15_000, async () => {
       const ns = await h.core.readNamespace({ name });
       const c = ns.status?.conditions?.find((x) => x.type === 'NamespaceFinalizersRemaining');
       return c?.status === 'True' ? ns : undefined;

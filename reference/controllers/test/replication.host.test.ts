@@ -3,7 +3,7 @@
 // kubelet's part in status through the status subresource.
 import { expect } from 'chai';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, setPodStatus, useControllers } from './support-api.ts';
+import { eventuallyDefined, setPodStatus, useTestCluster } from './support/control-plane.ts';
 
 const NS = 'rc';
 
@@ -28,14 +28,14 @@ function rc(
 
 describe('replication controller against the apiserver @host', function () {
   this.timeout(60_000);
-  const h = useControllers(['replicationcontroller', 'garbagecollector'], [NS]);
+  const h = useTestCluster(['replicationcontroller', 'garbagecollector'], [NS]);
 
   const podsOf = async (app: string) =>
     (await h.core.listNamespacedPod({ namespace: NS, labelSelector: `app=${app}` })).items.filter(
       (p) => !p.metadata?.deletionTimestamp,
     );
   const count = (app: string, n: number) =>
-    eventually(`${n} pods of ${app}`, 20_000, async () => {
+    eventuallyDefined(`${n} pods of ${app}`, 20_000, async () => {
       const pods = await podsOf(app);
       return pods.length === n ? pods : undefined;
     });
@@ -64,7 +64,7 @@ describe('replication controller against the apiserver @host', function () {
     await h.core.deleteNamespacedPod({ name: pods[0]!.metadata!.name!, namespace: NS });
     const after = await count('web', 3);
     expect(after.map((p) => p.metadata?.name)).to.not.include(pods[0]!.metadata!.name);
-    const status = await eventually('status replicas 3', 10_000, async () => {
+    const status = await eventuallyDefined('status replicas 3', 10_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'web', namespace: NS });
       return got.status?.replicas === 3 && got.status.observedGeneration === got.metadata?.generation
         ? got.status
@@ -88,7 +88,7 @@ describe('replication controller against the apiserver @host', function () {
     const [keep, other] = await count('scale', 2);
     await setPodStatus(h.core, NS, keep!.metadata!.name!, { ip: '10.244.9.1', ready: true });
     await setPodStatus(h.core, NS, other!.metadata!.name!, { ip: '10.244.9.2', ready: false });
-    await eventually('readyReplicas 1', 10_000, async () => {
+    await eventuallyDefined('readyReplicas 1', 10_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'scale', namespace: NS });
       return got.status?.readyReplicas === 1 && got.status.availableReplicas === 1 ? true : undefined;
     });
@@ -107,7 +107,7 @@ describe('replication controller against the apiserver @host', function () {
     expect(left!.metadata!.name, 'the ready pod is kept').to.equal(keep!.metadata!.name);
     const reasons = (await events('scale')).map((e) => e.reason);
     expect(reasons).to.include('SuccessfulDelete');
-    const got = await eventually('status replicas 1', 10_000, async () => {
+    const got = await eventuallyDefined('status replicas 1', 10_000, async () => {
       const x = await h.core.readNamespacedReplicationController({ name: 'scale', namespace: NS });
       return x.status?.replicas === 1 ? x : undefined;
     });
@@ -126,7 +126,7 @@ describe('replication controller against the apiserver @host', function () {
       namespace: NS,
       body: rc('adopt', 1, { app: 'adopt' }),
     });
-    const adopted = await eventually('orphan adopted', 10_000, async () => {
+    const adopted = await eventuallyDefined('orphan adopted', 10_000, async () => {
       const pod = await h.core.readNamespacedPod({ name: 'orphan', namespace: NS });
       return pod.metadata?.ownerReferences?.[0]?.uid === owner.metadata?.uid ? pod : undefined;
     });
@@ -138,7 +138,7 @@ describe('replication controller against the apiserver @host', function () {
       { name: 'orphan', namespace: NS, body: { metadata: { labels: { app: 'released' } } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    const released = await eventually('pod released', 10_000, async () => {
+    const released = await eventuallyDefined('pod released', 10_000, async () => {
       const pod = await h.core.readNamespacedPod({ name: 'orphan', namespace: NS });
       return (pod.metadata?.ownerReferences ?? []).length === 0 ? pod : undefined;
     });
@@ -153,7 +153,7 @@ describe('replication controller against the apiserver @host', function () {
     const bad = rc('broken', 2, { app: 'broken' });
     bad.spec!.template!.metadata!.finalizers = ['broken'];
     await h.core.createNamespacedReplicationController({ namespace: NS, body: bad });
-    const condition = await eventually('ReplicaFailure', 15_000, async () => {
+    const condition = await eventuallyDefined('ReplicaFailure', 15_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'broken', namespace: NS });
       return got.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
     });
@@ -170,7 +170,7 @@ describe('replication controller against the apiserver @host', function () {
     delete current.spec!.template!.metadata!.finalizers;
     await h.core.replaceNamespacedReplicationController({ name: 'broken', namespace: NS, body: current });
     await count('broken', 2);
-    await eventually('ReplicaFailure removed', 40_000, async () => {
+    await eventuallyDefined('ReplicaFailure removed', 40_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'broken', namespace: NS });
       return got.status?.conditions?.some((c) => c.type === 'ReplicaFailure') ? undefined : true;
     });
@@ -182,12 +182,12 @@ describe('replication controller against the apiserver @host', function () {
     await h.core.createNamespacedReplicationController({ namespace: NS, body });
     const [pod] = await count('slow', 1);
     await setPodStatus(h.core, NS, pod!.metadata!.name!, { ip: '10.244.9.9', ready: true });
-    const ready = await eventually('readyReplicas 1', 10_000, async () => {
+    const ready = await eventuallyDefined('readyReplicas 1', 10_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'slow', namespace: NS });
       return got.status?.readyReplicas === 1 ? got.status : undefined;
     });
     expect(ready.availableReplicas, 'not yet available').to.equal(0);
-    await eventually('availableReplicas 1', 10_000, async () => {
+    await eventuallyDefined('availableReplicas 1', 10_000, async () => {
       const got = await h.core.readNamespacedReplicationController({ name: 'slow', namespace: NS });
       return got.status?.availableReplicas === 1 ? true : undefined;
     });

@@ -18,6 +18,7 @@ import {
   notFound,
   startTestCluster,
   type TestCluster,
+  unlessGone,
 } from './support/control-plane.ts';
 
 const NS = 'protection';
@@ -42,22 +43,9 @@ describe('controllers: storage protection and default classes against the apiser
       volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }],
     },
   });
-  const readClaim = async (name: string) => {
-    try {
-      return await c.core.readNamespacedPersistentVolumeClaim({ name, namespace: NS });
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
-  };
-  const readVolume = async (name: string) => {
-    try {
-      return await c.core.readPersistentVolume({ name });
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
-  };
+  const readClaim = (name: string) =>
+    unlessGone(c.core.readNamespacedPersistentVolumeClaim({ name, namespace: NS }));
+  const readVolume = (name: string) => unlessGone(c.core.readPersistentVolume({ name }));
   const claimGone = (name: string) =>
     eventually(
       `claim ${name} deleted`,

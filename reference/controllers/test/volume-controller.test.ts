@@ -12,9 +12,9 @@ import { LOCAL_PROVISIONER } from '../src/volume/local-provisioner.ts';
 import {
   eventsFor,
   eventually,
-  notFound,
   startTestCluster,
   type TestCluster,
+  unlessGone,
 } from './support/control-plane.ts';
 
 const NS = 'volumes';
@@ -50,14 +50,7 @@ describe('controllers: persistent volumes against the apiserver', function () {
     },
   });
   const readClaim = (name: string) => c.core.readNamespacedPersistentVolumeClaim({ name, namespace: NS });
-  const readVolume = async (name: string) => {
-    try {
-      return await c.core.readPersistentVolume({ name });
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
-  };
+  const readVolume = (name: string) => unlessGone(c.core.readPersistentVolume({ name }));
   const boundClaim = (name: string) =>
     eventually(
       `claim ${name} Bound`,

@@ -15,7 +15,7 @@ import { KubeletServer } from './api/kubelet-server.ts';
 import { LeaseRenewer } from './node/lease.ts';
 import { nodeObject, type NodeIdentity } from './node/node-object.ts';
 import { NodeStatusReporter, readHostFacts } from './node/node-status.ts';
-import { EventRecorder } from './events.ts';
+import { KubeletEvents } from './events.ts';
 import { Backoff } from './pods/backoff.ts';
 import { ProbeManager } from './probes/probe-manager.ts';
 import { Prober } from './probes/prober.ts';
@@ -65,7 +65,7 @@ export class Kubelet {
   private readonly runtime: DockerRuntime;
   private readonly sandboxes: PodSandboxManager;
   private readonly syncer: PodSyncer;
-  private readonly events: EventRecorder;
+  private readonly events: KubeletEvents;
   private readonly probes: ProbeManager;
   private readonly objects: ApiObjects;
   private readonly volumes: VolumeManager;
@@ -113,7 +113,7 @@ export class Kubelet {
     });
     this.core = config.kubeconfig.makeApiClient(k8s.CoreV1Api);
     const hostIp = config.hostIp ?? '127.0.0.1';
-    this.events = new EventRecorder({ core: this.core, nodeName: config.nodeName, log: this.log });
+    this.events = new KubeletEvents({ core: this.core, nodeName: config.nodeName, log: this.log });
     this.metrics = new KubeletMetrics(config.nodeName);
     this.probes = new ProbeManager({
       prober: new Prober({
@@ -157,7 +157,6 @@ export class Kubelet {
       sandboxes: this.sandboxes,
       core: this.core,
       backoff: new Backoff(),
-      nodeName: config.nodeName,
       hostIp,
       setup,
       log: this.log,
@@ -333,7 +332,7 @@ export class Kubelet {
       this.synced.delete(uid);
       this.metrics.podForgotten(uid);
       // Not ours (any more): whatever still runs for it goes, at once.
-      await this.syncer.stopPodContainers(uid, 0);
+      await this.syncer.stopPodContainers(uid);
       return;
     }
     if (pod.metadata?.deletionTimestamp) {

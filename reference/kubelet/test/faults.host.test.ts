@@ -15,11 +15,9 @@ import { retryUntil } from '../../../common/src/wait.ts';
 import { dockerVersion, startDockerd } from '../../../harness/src/host/dockerd.ts';
 import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
 import { Kubelet } from '../src/kubelet.ts';
-import { NetworkGuard } from '../src/network/guard.ts';
 import { LEASE_NAMESPACE } from '../src/node/lease.ts';
-import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE } from '../src/node-network.ts';
 import { LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_UID } from '../src/runtime/container-runtime.ts';
-import { fixtureImages, RUN_ID } from './support/host-node.ts';
+import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
 
 const NODE = `kf-${RUN_ID}`;
 const NODE_INDEX = 100 + (process.pid % 40); // clear of other test files' indices
@@ -36,16 +34,7 @@ describe('reference kubelet under faults @host', function () {
   let core: k8s.CoreV1Api;
   let coordination: k8s.CoordinationV1Api;
   let kubelet: Kubelet | undefined;
-  const guard = new NetworkGuard({
-    config: {
-      podRange: DEFAULT_POD_RANGE,
-      serviceRange: DEFAULT_SERVICE_RANGE,
-      bridgePattern: 'kcf-+',
-      name: `F${RUN_ID}`.toUpperCase(),
-    },
-    runCommand,
-    logger: silentLogger,
-  });
+  const guard = testGuard('F');
 
   const newKubelet = () =>
     new Kubelet({
@@ -221,13 +210,28 @@ describe('reference kubelet under faults @host', function () {
     });
     await startDockerd(docker, silentLogger);
 
-    const after = await podUntil(
-      'survivor',
-      'Running again with new containers',
-      (p) =>
-        running(p) &&
-        ['main', 'side'].every((c) => status(p, c).containerID !== status(before, c).containerID),
-      120_000,
+    // dockerd answers for a moment after SIGTERM: a sync in that window can start containers the
+    // shutdown then stops, and report them Running. So the status that counts names containers
+    // the restarted engine runs.
+    const { pod: after } = await retryUntil(
+      async () => {
+        const pod = await core.readNamespacedPod({ name: 'survivor', namespace: NS });
+        return { pod, engine: await engineContainers(pod) };
+      },
+      {
+        what: `pod ${NS}/survivor Running again with new containers the engine runs`,
+        timeoutMs: 120_000,
+        intervalMs: 200,
+        done: ({ pod, engine }) =>
+          running(pod) &&
+          ['main', 'side'].every(
+            (c) =>
+              status(pod, c).containerID !== status(before, c).containerID &&
+              engine.some((e) => e.id === engineId(status(pod, c)) && e.state === 'running'),
+          ),
+        describe: (r) =>
+          `last status ${JSON.stringify(r?.pod.status?.containerStatuses)} engine ${JSON.stringify(r?.engine)}`,
+      },
     );
     for (const c of ['main', 'side'])
       expect(status(after, c).restartCount, `restartCount of ${c}`).to.be.greaterThan(0);

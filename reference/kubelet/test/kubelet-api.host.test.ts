@@ -2,36 +2,14 @@
 // --nodes 1`, through the apiserver's pod proxy to the kubelet API over HTTPS and WebSocket, on
 // the real Docker engine. Nothing is left behind: `kconform down` runs in `after` whatever failed.
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import { resolveImages } from '../../../fixtures/src/recipes.ts';
-
-const BIN = fileURLToPath(new URL('../../../bin/kconform.mjs', import.meta.url));
-const NODE = 'kconform-node-1';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      { encoding: 'utf8', timeout: 240_000, env: env ?? process.env },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+import { fixtureImages } from './support/host-node.ts';
+import { NODE, run, upOneNode, type OneNodeCluster, type Outcome } from './support/one-node-cluster.ts';
 
 /** GET on the kubelet API with the cluster CA, and a token when given: code and body. */
 function kubeletGet(port: number, path: string, ca: string, token?: string): Promise<[number, string]> {
@@ -49,13 +27,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 describe('kubectl logs and exec through the kubelet API @host', function () {
   this.timeout(300_000);
-  let dir: string;
+  let cluster: OneNodeCluster | undefined;
   let stateDir: string;
   let kubeconfig: string;
   let core: k8s.CoreV1Api;
-  const image = resolveImages().find((i) => i.recipe.name === 'busybox')!.tag;
-  const kubectl = (args: string[], input?: string): Promise<Outcome> =>
-    run('kubectl', ['--kubeconfig', kubeconfig, ...args], input);
+  const image = fixtureImages().busybox;
+  const kubectl = (args: string[], input?: string): Promise<Outcome> => cluster!.kubectl(args, input);
 
   const runningPod = async (name: string, command: string, restarts = 0, marker = false): Promise<void> => {
     await core.createNamespacedPod({
@@ -90,19 +67,13 @@ describe('kubectl logs and exec through the kubelet API @host', function () {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-kubelet-api-'));
-    stateDir = join(dir, 'state');
-    const up = await run(process.execPath, [BIN, 'up', '--nodes', '1', '--state-dir', stateDir]);
-    expect(up.code, up.stderr).to.equal(0);
-    kubeconfig = up.stdout.trim().split('\n').at(-1)!;
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
+    cluster = await upOneNode('kconform-kubelet-api-');
+    ({ stateDir, kubeconfig } = cluster);
+    core = cluster.kc.makeApiClient(k8s.CoreV1Api);
   });
 
   after(async () => {
-    await run(process.execPath, [BIN, 'down', '--state-dir', stateDir]); // even when a test failed
-    rmSync(dir, { recursive: true, force: true });
+    await cluster?.down(); // even when a test failed
   });
 
   it('serves the kubelet API on the port the Node reports, over TLS, to the token only', async () => {
@@ -240,6 +211,60 @@ describe('kubectl logs and exec through the kubelet API @host', function () {
   it('exec -i: stdin is piped through and closed', async () => {
     const result = await kubectl(['exec', '-i', 'shell', '--', 'sh', '-c', 'cat; echo done'], 'one\ntwo\n');
     expect(result).to.deep.equal({ code: 0, stdout: 'one\ntwo\ndone\n', stderr: '' });
+  });
+
+  it('exec -it: a TTY of the size of kubectl’s terminal, and the exit code through it', async () => {
+    // kubectl needs a terminal of its own for -t: `script` gives it a pty, sized with stty.
+    // The first instant of a session may see 0x0 (the size is set just after the process
+    // starts, as with upstream runtimes), so the pod's shell waits up to 5 s for it.
+    const inPod =
+      'tty; i=0; while [ "$(stty size 2>/dev/null)" = "" ] || [ "$(stty size)" = "0 0" ]; do' +
+      ' i=$((i+1)); [ $i -gt 100 ] && break; sleep 0.05; done; echo "size $(stty size)"; exit 4';
+    const inScript = `stty rows 40 cols 100; kubectl --kubeconfig ${kubeconfig} exec -it shell -- sh -c '${inPod}'`;
+    const result = await run('script', ['-qec', inScript, '/dev/null']);
+    const lines = result.stdout.split(/\r?\n/).map((l) => l.trim());
+    expect(
+      lines.filter((l) => /^\/dev\/pts\/\d+$/.test(l)),
+      `the pod's tty; output: ${JSON.stringify(result.stdout)}`,
+    ).to.have.lengthOf(1);
+    expect(lines, `output: ${JSON.stringify(result.stdout)}`).to.include('size 40 100');
+    expect(result.code, `script's exit status (kubectl's); stderr ${result.stderr}`).to.equal(4);
+  });
+
+  it('exec with a TTY follows the resizes the client sends while it runs (client-node)', async () => {
+    // client-node sends {"width","height"} in lower case; the shell prints its size until it
+    // sees the second one (10 s at most), so each resize must reach the TTY of a running process.
+    const out = Object.assign(new PassThrough(), { columns: 80, rows: 24 });
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const loop =
+      'i=0; while [ $i -lt 200 ]; do s=$(stty size); echo "size $s"; [ "$s" = "50 120" ] && exit 0;' +
+      ' i=$((i+1)); sleep 0.05; done; exit 1';
+    let status: k8s.V1Status | undefined;
+    const ws = await new k8s.Exec(cluster!.kc).exec(
+      'default',
+      'shell',
+      'main',
+      ['sh', '-c', loop],
+      out,
+      null,
+      null,
+      true,
+      (s) => (status = s),
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!text.includes('size 24 80') && Date.now() < deadline) await sleep(50);
+      expect(text, 'the first size').to.include('size 24 80');
+      Object.assign(out, { columns: 120, rows: 50 }).emit('resize');
+      while (!status && Date.now() < deadline + 10_000) await sleep(50);
+    } finally {
+      ws.close();
+    }
+    expect(status?.status, `final status ${JSON.stringify(status)}; output ${JSON.stringify(text)}`).to.equal(
+      'Success',
+    );
+    expect(text).to.include('size 50 120');
   });
 
   it('answers upstream errors: missing pod, unknown or unnamed container, unbound pod', async () => {

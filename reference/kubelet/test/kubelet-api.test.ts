@@ -2,7 +2,7 @@
 // Status, and upstream's container choice and messages.
 import { expect } from 'chai';
 import { parseLogQuery } from '../src/api/container-logs.ts';
-import { exitStatus } from '../src/api/exec-channel.ts';
+import { exitStatus, parseTerminalSize } from '../src/api/exec-channel.ts';
 import { kubeletError, podContainer } from '../../apiserver/src/http/pod-proxy.ts';
 import type { ApiObject } from '../../apiserver/src/registry/objects.ts';
 
@@ -12,6 +12,20 @@ const pod = (...names: string[]): ApiObject => ({
 });
 
 describe('kubelet API: logs query, exec status, container choice', () => {
+  it('reads a resize message with its keys in any case, as Go decodes it, and refuses the rest', () => {
+    expect(parseTerminalSize('{"Width":100,"Height":40}')).to.deep.equal({ width: 100, height: 40 });
+    expect(parseTerminalSize('{"width":80,"height":24}')).to.deep.equal({ width: 80, height: 24 });
+    for (const bad of [
+      '{"Width":0,"Height":40}',
+      '{"Width":"1","Height":2}',
+      '{"Width":1}',
+      'null',
+      '[1,2]',
+      '{',
+    ])
+      expect(parseTerminalSize(bad), bad).to.equal(undefined);
+  });
+
   it('parses the containerLogs query as the kubelet takes it', () => {
     const now = new Date('2026-01-01T00:00:10Z');
     const q = (text: string) => parseLogQuery(new URLSearchParams(text), now);

@@ -14,10 +14,8 @@ import { runCommand } from '../../../common/src/exec.ts';
 import { silentLogger } from '../../../common/src/log.ts';
 import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
 import { Kubelet } from '../src/kubelet.ts';
-import { NetworkGuard } from '../src/network/guard.ts';
-import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE } from '../src/node-network.ts';
 import { LABEL_NODE } from '../src/runtime/container-runtime.ts';
-import { fixtureImages, RUN_ID } from './support/host-node.ts';
+import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
 
 const NODE = `ke-${RUN_ID}`;
 const NODE_INDEX = 150 + (process.pid % 50); // clear of kubelet.host.test.ts's 200..249
@@ -31,16 +29,7 @@ describe('reference kubelet: volumes, environment, /etc files and resources @hos
   let cp: ControlPlane;
   let core: k8s.CoreV1Api;
   let kubelet: Kubelet;
-  const guard = new NetworkGuard({
-    config: {
-      podRange: DEFAULT_POD_RANGE,
-      serviceRange: DEFAULT_SERVICE_RANGE,
-      bridgePattern: 'kcf-+',
-      name: `E${RUN_ID}`.toUpperCase(),
-    },
-    runCommand,
-    logger: silentLogger,
-  });
+  const guard = testGuard('E');
   const podsDir = (): string => join(dir, 'node', 'pods');
 
   before(async () => {

@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import type { V1Pod } from '@kubernetes/client-node';
 import { Backoff } from '../src/pods/backoff.ts';
-import { containerSpec, memoryBytes, milliCpu } from '../src/pods/container-spec.ts';
+import { containerSpec } from '../src/pods/container-spec.ts';
+import { memoryBytes, milliCpu } from '../src/pods/quantity.ts';
 import { resolveEnv } from '../src/pods/env.ts';
 import { podPhase, podStatus, type ObservedContainer } from '../src/pods/pod-status.ts';
 

@@ -3,37 +3,12 @@
 // `kconform up --nodes 1`, through the apiserver's pod proxy and the kubelet API into a busybox
 // pod on the real Docker engine. `kconform down` runs in `after` whatever failed.
 import { expect } from 'chai';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
-import { resolveImages } from '../../../fixtures/src/recipes.ts';
-
-const BIN = fileURLToPath(new URL('../../../bin/kconform.mjs', import.meta.url));
-const NODE = 'kconform-node-1';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      { encoding: 'utf8', timeout: 240_000, env: env ?? process.env },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+import { fixtureImages } from './support/host-node.ts';
+import { NODE, upOneNode, type OneNodeCluster, type Outcome } from './support/one-node-cluster.ts';
 
 /** Sends `data`, half-closes, and collects everything until the other side closes. */
 function exchange(port: number, data: string | Buffer): Promise<Buffer> {
@@ -106,14 +81,13 @@ function stop(child: ChildProcess): Promise<void> {
 
 describe('port-forward and SPDY exec through the kubelet API @host', function () {
   this.timeout(300_000);
-  let dir: string;
-  let stateDir: string;
+  let cluster: OneNodeCluster | undefined;
   let kubeconfig: string;
   let kc: k8s.KubeConfig;
   const children: ChildProcess[] = [];
-  const image = resolveImages().find((i) => i.recipe.name === 'busybox')!.tag;
+  const image = fixtureImages().busybox;
   const kubectl = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<Outcome> =>
-    run('kubectl', ['--kubeconfig', kubeconfig, ...args], input, { ...process.env, ...env });
+    cluster!.kubectl(args, input, env);
   const forward = async (ports: number[], env: NodeJS.ProcessEnv = {}): Promise<Forward> => {
     const started = await portForward(kubeconfig, 'web', ports, env);
     children.push(started.child);
@@ -121,13 +95,8 @@ describe('port-forward and SPDY exec through the kubelet API @host', function ()
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-port-forward-'));
-    stateDir = join(dir, 'state');
-    const up = await run(process.execPath, [BIN, 'up', '--nodes', '1', '--state-dir', stateDir]);
-    expect(up.code, up.stderr).to.equal(0);
-    kubeconfig = up.stdout.trim().split('\n').at(-1)!;
-    kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
+    cluster = await upOneNode('kconform-port-forward-');
+    ({ kubeconfig, kc } = cluster);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     // 8080: httpd on every address; 8081: httpd on 127.0.0.1 only; 9000: an echo server
     await core.createNamespacedPod({
@@ -168,8 +137,7 @@ describe('port-forward and SPDY exec through the kubelet API @host', function ()
   });
 
   after(async () => {
-    await run(process.execPath, [BIN, 'down', '--state-dir', stateDir]); // even when a test failed
-    rmSync(dir, { recursive: true, force: true });
+    await cluster?.down(); // even when a test failed
   });
 
   const checkForwards = async (f: Forward): Promise<void> => {

@@ -10,13 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
-import { runCommand } from '../../../common/src/exec.ts';
 import { silentLogger } from '../../../common/src/log.ts';
 import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
 import { Kubelet } from '../src/kubelet.ts';
-import { NetworkGuard } from '../src/network/guard.ts';
-import { DEFAULT_POD_RANGE, DEFAULT_SERVICE_RANGE } from '../src/node-network.ts';
-import { fixtureImages, RUN_ID } from './support/host-node.ts';
+import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
 
 const NODE = `pr-${RUN_ID}`;
 const NODE_INDEX = 60 + (process.pid % 20); // clear of other test files' indices
@@ -29,16 +26,7 @@ describe('kubelet probes end to end @host', function () {
   let cp: ControlPlane;
   let core: k8s.CoreV1Api;
   let kubelet: Kubelet;
-  const guard = new NetworkGuard({
-    config: {
-      podRange: DEFAULT_POD_RANGE,
-      serviceRange: DEFAULT_SERVICE_RANGE,
-      bridgePattern: 'kcf-+',
-      name: `P${RUN_ID}`.toUpperCase(),
-    },
-    runCommand,
-    logger: silentLogger,
-  });
+  const guard = testGuard('P');
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kconform-probes-'));

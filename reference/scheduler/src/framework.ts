@@ -35,6 +35,9 @@ export interface NodeInfo {
   nonZeroRequested: Resources;
   /** Host ports in use: `protocol/hostIP/port`. */
   usedPorts: Set<string>;
+  /** How many of `pods` each controller owns, by SelectorSpread's `controllerKey` (so spreading
+   * looks one number up per node instead of walking its pods). */
+  podsByController: Map<string, number>;
   /** The pods in `pods` with pod affinity or anti-affinity of any kind (upstream's PodsWithAffinity). */
   podsWithAffinity: k8s.V1Pod[];
   /** The pods in `pods` with required pod anti-affinity (upstream's PodsWithRequiredAntiAffinity). */

@@ -6,6 +6,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { NodeInfo } from './framework.ts';
 import { hasPodAffinity, hasRequiredAntiAffinity } from './plugins/inter-pod-affinity-terms.ts';
 import { hostPorts, portKey } from './plugins/node-ports.ts';
+import { controllerKey } from './plugins/selector-spread.ts';
 import { podRequests, type Resources } from './resources.ts';
 
 interface PodEntry {
@@ -43,6 +44,7 @@ export class NodeCache {
       requested: { milliCpu: 0, memory: 0 },
       nonZeroRequested: { milliCpu: 0, memory: 0 },
       usedPorts: new Set(),
+      podsByController: new Map(),
       podsWithAffinity: [],
       podsWithRequiredAntiAffinity: [],
     };
@@ -81,8 +83,8 @@ export class NodeCache {
       const index = info ? info.pods.indexOf(entry.pod) : -1;
       if (info && index >= 0) {
         info.pods[index] = pod;
-        this.untrackAffinity(info, entry.pod);
-        this.trackAffinity(info, pod);
+        this.untrack(info, entry.pod);
+        this.track(info, pod);
       }
       entry.pod = pod;
       return;
@@ -112,8 +114,10 @@ export class NodeCache {
       return;
     }
     const index = info.pods.findIndex((p) => p.metadata?.uid === uid);
-    if (index >= 0) info.pods.splice(index, 1);
-    this.untrackAffinity(info, entry.pod);
+    if (index >= 0) {
+      info.pods.splice(index, 1);
+      this.untrack(info, entry.pod);
+    }
     info.requested = sub(info.requested, entry.requests);
     info.nonZeroRequested = sub(info.nonZeroRequested, entry.nonZero);
     for (const key of entry.ports) info.usedPorts.delete(key);
@@ -158,10 +162,13 @@ export class NodeCache {
     }
   }
 
-  /** Keeps the node's lists of pods with affinity terms, and the sets of nodes that have any, in
-   * step with `pods` (so the inter-pod affinity plugin visits only those, and nothing at all in a
-   * cluster without affinity). */
-  private trackAffinity(info: NodeInfo, pod: k8s.V1Pod): void {
+  /** Keeps what the node derives from its pods in step with `pods`: the count per controller, and
+   * the lists of pods with affinity terms with the sets of nodes that have any (so the inter-pod
+   * affinity plugin visits only those, and nothing at all in a cluster without affinity). */
+  private track(info: NodeInfo, pod: k8s.V1Pod): void {
+    const controller = controllerKey(pod);
+    if (controller !== undefined)
+      info.podsByController.set(controller, (info.podsByController.get(controller) ?? 0) + 1);
     if (hasPodAffinity(pod)) {
       info.podsWithAffinity.push(pod);
       this.withAffinity.add(info);
@@ -172,7 +179,13 @@ export class NodeCache {
     }
   }
 
-  private untrackAffinity(info: NodeInfo, pod: k8s.V1Pod): void {
+  private untrack(info: NodeInfo, pod: k8s.V1Pod): void {
+    const controller = controllerKey(pod);
+    if (controller !== undefined) {
+      const left = (info.podsByController.get(controller) ?? 0) - 1;
+      if (left > 0) info.podsByController.set(controller, left);
+      else info.podsByController.delete(controller);
+    }
     if (info.podsWithAffinity.length > 0) {
       removeFrom(info.podsWithAffinity, pod);
       if (info.podsWithAffinity.length === 0) this.withAffinity.delete(info);
@@ -185,7 +198,7 @@ export class NodeCache {
 
   private attach(info: NodeInfo, entry: PodEntry): void {
     info.pods.push(entry.pod);
-    this.trackAffinity(info, entry.pod);
+    this.track(info, entry.pod);
     info.requested = add(info.requested, entry.requests);
     info.nonZeroRequested = add(info.nonZeroRequested, entry.nonZero);
     for (const key of entry.ports) info.usedPorts.add(key);

@@ -11,6 +11,7 @@ import {
   ANN_BIND_COMPLETED,
   ANN_BOUND_BY_CONTROLLER,
   ANN_SELECTED_NODE,
+  claimRefTo,
 } from '../../controllers/src/volume/pv-matching.ts';
 import { claimNames, planVolumes, type VolumeListers } from './plugins/volume-binding.ts';
 
@@ -105,14 +106,7 @@ export class VolumeBinder implements VolumeListers {
               },
               spec: {
                 ...pv.spec,
-                claimRef: {
-                  apiVersion: 'v1',
-                  kind: 'PersistentVolumeClaim',
-                  namespace: claim.metadata!.namespace!,
-                  name: claim.metadata!.name!,
-                  uid: claim.metadata!.uid!,
-                  resourceVersion: claim.metadata!.resourceVersion!,
-                },
+                claimRef: claimRefTo(claim),
               },
             },
             'V1PersistentVolume',

@@ -69,7 +69,7 @@ function headerValues(req: IncomingMessage, name: string): string[] {
 }
 
 /** upstream's spdyProtocolsFromWebsocketProtocols: the SPDY protocols a tunneling client offers. */
-export function tunneledProtocols(req: IncomingMessage): string[] {
+function tunneledProtocols(req: IncomingMessage): string[] {
   return headerValues(req, 'sec-websocket-protocol')
     .filter((p) => p.startsWith(TUNNELING_PREFIX) && p.endsWith(KUBERNETES_SUFFIX))
     .map((p) => p.slice(TUNNELING_PREFIX.length));

@@ -12,42 +12,21 @@ import {
 import { isObject, type ApiObject } from '../registry/objects.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { ResourceInfo } from '../resources.ts';
+import { labelSelectorFromObject } from '../selectors.ts';
 import { decodeObject, mediaType, parseJson, readBody } from './body.ts';
 
 type Reply = (code: number, body: unknown) => void;
 
 /**
- * status.selector of a Scale: the selector in labels.Selector.String() form. A core RC's is a map;
- * an apps/v1 object's is a metav1.LabelSelector, whose requirements print sorted by key.
+ * status.selector of a Scale: the selector in labels.Selector.String() form. A core RC's is a map
+ * (labels.SelectorFromSet); an apps/v1 object's is a metav1.LabelSelector.
  */
 export function scaleSelector(selector: unknown): string {
   if (!isObject(selector)) return '';
-  if (!('matchLabels' in selector) && !('matchExpressions' in selector)) {
-    return Object.entries(selector as Record<string, string>)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-  }
-  const parts: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries((selector.matchLabels ?? {}) as Record<string, string>))
-    parts.push([k, `${k}=${v}`]);
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  for (const e of expressions as Array<{ key?: string; operator?: string; values?: string[] }>) {
-    const key = e.key ?? '';
-    const values = [...(e.values ?? [])].sort().join(',');
-    const text =
-      e.operator === 'In'
-        ? `${key} in (${values})`
-        : e.operator === 'NotIn'
-          ? `${key} notin (${values})`
-          : e.operator === 'DoesNotExist'
-            ? `!${key}`
-            : key;
-    parts.push([key, text]);
-  }
-  return parts
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([, text]) => text)
-    .join(',');
+  const labelSelector = 'matchLabels' in selector || 'matchExpressions' in selector;
+  return labelSelectorFromObject(
+    (labelSelector ? selector : { matchLabels: selector }) as Parameters<typeof labelSelectorFromObject>[0],
+  ).toString();
 }
 
 export function toScale(rc: ApiObject): Record<string, unknown> {

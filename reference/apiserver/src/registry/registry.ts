@@ -407,8 +407,8 @@ export class Registry {
       try {
         return await this.deleteOnce(info, namespace, name, options);
       } catch (err) {
-        const modified = (err as Error).message?.includes(OBJECT_MODIFIED);
-        if (!retryable || !modified || attempt >= DELETE_ATTEMPTS) throw err;
+        // Without preconditions, the only conflict deleteOnce raises is a lost compare.
+        if (!retryable || !isConflict(err) || attempt >= DELETE_ATTEMPTS) throw err;
       }
     }
   }

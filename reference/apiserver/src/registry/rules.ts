@@ -43,16 +43,16 @@ export function upstreamRules(options: ValidationOptions = {}): ObjectRules {
     // StorageObjectInUseProtection and DefaultStorageClass run on create only, after defaulting.
     admitCreate: admitOnCreate,
     validate(info: ResourceInfo, obj: ApiObject, old?: ApiObject): ApiError | undefined {
-      if (info.group === '' && VALIDATED_KINDS.includes(info.kind)) {
+      const kindRules =
+        info.group === '' && VALIDATED_KINDS.includes(info.kind)
+          ? validateDecoded
+          : info.group === 'apps'
+            ? validateApps
+            : undefined;
+      if (kindRules) {
         const decodeError = checkTypes(info.kind, obj);
         if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
-        const errors = validateDecoded(info.kind, obj, old, options);
-        return errors.length ? invalid(info, obj, errors) : undefined;
-      }
-      if (info.group === 'apps') {
-        const decodeError = checkTypes(info.kind, obj);
-        if (decodeError) return fromStatus(decodeErrorStatus(info.kind, info.version, decodeError));
-        const errors = validateApps(info.kind, obj, old, options);
+        const errors = kindRules(info.kind, obj, old, options);
         return errors.length ? invalid(info, obj, errors) : undefined;
       }
       // Kinds without their own validation still get upstream's object-meta rules.

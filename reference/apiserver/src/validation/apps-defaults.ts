@@ -17,7 +17,7 @@ function defaultTemplate(spec: Obj): void {
 }
 
 /** SetDefaults_ReplicaSet: replicas 1; the template as a pod. */
-export function defaultReplicaSet(rs: unknown): unknown {
+function defaultReplicaSet(rs: unknown): unknown {
   if (!isObj(rs)) return rs;
   const out = clone(rs);
   const spec = specOf(out);
@@ -31,7 +31,7 @@ export function defaultReplicaSet(rs: unknown): unknown {
  * SetDefaults_Deployment: replicas 1, strategy RollingUpdate with maxUnavailable and maxSurge
  * 25%, revisionHistoryLimit 10, progressDeadlineSeconds 600; the template as a pod.
  */
-export function defaultDeployment(d: unknown): unknown {
+function defaultDeployment(d: unknown): unknown {
   if (!isObj(d)) return d;
   const out = clone(d);
   const spec = specOf(out);

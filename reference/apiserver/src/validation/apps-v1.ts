@@ -9,30 +9,26 @@
 import { int, isObj, isSet, list, obj, type Obj, str, strMap } from './access.ts';
 import { FieldPath, forbidden, invalid, notSupported, required, type FieldError } from './field-error.ts';
 import { GoRepr, goQuote, goStringMap, goStringSlice } from './go-format.ts';
-import { isValidLabelValue, nameIsDNSSubdomain, pathSegmentName, regexError } from './names.ts';
+import { validateKind, type KindValidation } from './core-v1.ts';
+import { isValidLabelValue, nameIsDNSSubdomain, regexError } from './names.ts';
 import {
   FIELD_IMMUTABLE,
   IS_NEGATIVE,
-  prepareObjectMetaForUpdate,
   validateCoreObjectMetaUpdate,
   validateLabelName,
   validateLabels,
   validateObjectMeta,
-  validateObjectMetaUpdate,
 } from './object-meta.ts';
-import { resolveOptions, type ResolvedOptions, type ValidationOptions } from './options.ts';
+import type { ResolvedOptions, ValidationOptions } from './options.ts';
+import { labelSelectorFromObject, type LabelSelector } from '../selectors.ts';
 import { validateControllerPodTemplate } from './replication-controller.ts';
 
 const SPEC = FieldPath.of('spec');
-const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
-/** The kinds of apps/v1 validated here. */
-export const APPS_VALIDATED_KINDS: readonly string[] = ['ReplicaSet', 'Deployment'];
 
 // --- label selectors -------------------------------------------------------------------------
 
 /** `%#v` of a metav1.LabelSelector (the value upstream prints for selector errors). */
-export function goLabelSelector(raw: unknown): GoRepr {
+function goLabelSelector(raw: unknown): GoRepr {
   const sel = obj(raw);
   const labels = isSet(sel.matchLabels) ? goStringMap(strMap(sel.matchLabels)) : goStringMap(null);
   const exprs = isSet(sel.matchExpressions)
@@ -75,44 +71,18 @@ export function validateLabelSelector(raw: unknown, path: FieldPath): FieldError
   return errs;
 }
 
-/** Whether metav1.LabelSelectorAsSelector would accept the selector (and so build one). */
-function selectorConverts(sel: Obj): boolean {
-  for (const [k, v] of Object.entries(strMap(sel.matchLabels))) {
-    if (validateLabelName(k, SPEC).length > 0 || isValidLabelValue(v).length > 0) return false;
-  }
-  for (const e of list(sel.matchExpressions)) {
-    const r = obj(e);
-    const operator = str(r.operator);
-    const values = list(r.values).map(str);
-    if (!OPERATORS.includes(operator) || validateLabelName(str(r.key), SPEC).length > 0) return false;
-    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) return false;
-    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) return false;
-    if (values.some((v) => isValidLabelValue(v).length > 0)) return false;
-  }
-  return true;
-}
-
-/** labels.Selector.Matches for a metav1.LabelSelector (converted: see selectorConverts). */
-export function labelSelectorMatches(sel: Obj, labels: Record<string, string>): boolean {
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
-  return (
-    Object.entries(strMap(sel.matchLabels)).every(([k, v]) => labels[k] === v) &&
-    list(sel.matchExpressions).every((e) => {
+/**
+ * The selector as labels.Selector (metav1.LabelSelectorAsSelector), for a selector that
+ * validateLabelSelector accepts: exactly then does upstream's conversion succeed.
+ */
+function asSelector(sel: Obj): LabelSelector {
+  return labelSelectorFromObject({
+    matchLabels: strMap(sel.matchLabels),
+    matchExpressions: list(sel.matchExpressions).map((e) => {
       const r = obj(e);
-      const key = str(r.key);
-      const values = list(r.values).map(str);
-      switch (str(r.operator)) {
-        case 'In':
-          return has(key) && values.includes(labels[key]!);
-        case 'NotIn':
-          return !has(key) || !values.includes(labels[key]!);
-        case 'Exists':
-          return has(key);
-        default:
-          return !has(key);
-      }
-    })
-  );
+      return { key: str(r.key), operator: str(r.operator), values: list(r.values).map(str) };
+    }),
+  });
 }
 
 const isEmptySelector = (sel: Obj): boolean =>
@@ -125,14 +95,16 @@ function validateSelectorAndTemplate(spec: Obj, opts: ResolvedOptions): FieldErr
   const errs: FieldError[] = [];
   const selectorPath = SPEC.child('selector');
   const sel = obj(spec.selector);
+  // A nil selector is not validated (and converts to labels.Nothing()).
+  const selectorErrs = isObj(spec.selector) ? validateLabelSelector(sel, selectorPath) : [];
   if (!isObj(spec.selector)) {
     errs.push(required(selectorPath));
   } else {
-    errs.push(...validateLabelSelector(sel, selectorPath));
+    errs.push(...selectorErrs);
     if (isEmptySelector(sel))
       errs.push(invalid(selectorPath, goLabelSelector(sel), 'empty selector is invalid for deployment'));
   }
-  if (!selectorConverts(sel)) {
+  if (selectorErrs.length > 0) {
     errs.push(invalid(selectorPath, goLabelSelector(sel), 'invalid label selector'));
     return errs;
   }
@@ -142,7 +114,7 @@ function validateSelectorAndTemplate(spec: Obj, opts: ResolvedOptions): FieldErr
   const meta = obj(template.metadata);
   // A nil selector converts to labels.Nothing(), which is not Empty(): it matches no labels.
   const nothing = !isObj(spec.selector);
-  if (nothing || (!isEmptySelector(sel) && !labelSelectorMatches(sel, strMap(meta.labels)))) {
+  if (nothing || (!isEmptySelector(sel) && !asSelector(sel).matches(strMap(meta.labels)))) {
     const shown = isSet(meta.labels) ? goStringMap(strMap(meta.labels)) : goStringMap(null);
     errs.push(
       invalid(templatePath.child('metadata', 'labels'), shown, '`selector` does not match template `labels`'),
@@ -320,22 +292,15 @@ export function validateDeploymentUpdate(raw: unknown, oldRaw: unknown, opts: Re
 
 // --- entry point -----------------------------------------------------------------------------
 
-const KINDS: Record<
-  string,
-  {
-    create: (o: unknown, opts: ResolvedOptions) => FieldError[];
-    update: (o: unknown, old: unknown, opts: ResolvedOptions) => FieldError[];
-  }
-> = {
-  ReplicaSet: { create: validateReplicaSet, update: validateReplicaSetUpdate },
-  Deployment: { create: validateDeployment, update: validateDeploymentUpdate },
+const KINDS: Record<string, KindValidation> = {
+  ReplicaSet: { namespaced: true, create: validateReplicaSet, update: validateReplicaSetUpdate },
+  Deployment: { namespaced: true, create: validateDeployment, update: validateDeploymentUpdate },
 };
 
 /**
  * Validates an apps/v1 object for create (`old` undefined) or update, as core-v1.ts's
- * validateDecoded does for core kinds: on create the kind's rules and, only if they pass, the
- * generic ObjectMeta check; on update the carried-over metadata, the generic checks, then the
- * kind's. Never throws; unknown kinds validate clean. Expects defaults applied.
+ * validateDecoded does for core kinds (and through the same validateKind). Never throws; unknown
+ * kinds validate clean. Expects defaults applied.
  */
 export function validateApps(
   kind: string,
@@ -344,18 +309,5 @@ export function validateApps(
   options?: ValidationOptions,
 ): FieldError[] {
   const entry = KINDS[kind];
-  if (!entry) return [];
-  const opts = resolveOptions(options);
-  const meta = { namespaced: true, nameFn: pathSegmentName };
-  if (old === undefined) {
-    const errs = entry.create(object, opts);
-    return errs.length > 0 ? errs : validateObjectMeta(obj(object).metadata, meta);
-  }
-  const prepared = prepareObjectMetaForUpdate(object, isObj(old) ? old : {});
-  const metadata = obj(prepared).metadata;
-  return [
-    ...validateObjectMeta(metadata, meta),
-    ...validateObjectMetaUpdate(metadata, obj(old).metadata),
-    ...entry.update(prepared, old, opts),
-  ];
+  return entry ? validateKind(entry, object, old, options) : [];
 }

@@ -45,7 +45,8 @@ import {
 } from './storage.ts';
 import { checkTypes } from './types-check.ts';
 
-interface KindValidation {
+/** One kind's strategy rules, as `validateKind` runs them. */
+export interface KindValidation {
   namespaced: boolean;
   create: (obj: unknown, opts: ResolvedOptions) => FieldError[];
   update: (obj: unknown, old: unknown, opts: ResolvedOptions) => FieldError[];
@@ -122,7 +123,19 @@ export function validateDecoded(
   options?: ValidationOptions,
 ): FieldError[] {
   const entry = KINDS[kind];
-  if (!entry) return [];
+  return entry ? validateKind(entry, object, old, options) : [];
+}
+
+/**
+ * What upstream's generic registry does around one kind's strategy (see the top of this file);
+ * the apps/v1 kinds run through it too.
+ */
+export function validateKind(
+  entry: KindValidation,
+  object: unknown,
+  old: unknown,
+  options: ValidationOptions | undefined,
+): FieldError[] {
   const opts = resolveOptions(options);
   const meta = { namespaced: entry.namespaced, nameFn: pathSegmentName };
   if (old === undefined) {

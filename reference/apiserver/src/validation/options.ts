@@ -1,5 +1,6 @@
 // Knobs that upstream takes from feature gates and apiserver flags. Defaults are Kubernetes
 // v1.32's out-of-the-box values.
+import { DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.ts';
 
 export interface ValidationOptions {
   /**
@@ -23,8 +24,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   relaxedEnvVarNames: true,
   nodePortRange: { min: 30000, max: 32767 },
   recoverVolumeExpansionFailure: true,
-  defaultNotReadyTolerationSeconds: 300,
-  defaultUnreachableTolerationSeconds: 300,
+  defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
+  defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
 };
 
 export const resolveOptions = (opts: ValidationOptions = {}): ResolvedOptions => ({

@@ -10,6 +10,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { controllerRefFor, type OwnerKind } from '../replication/pod-template.ts';
 import { apiErrorMessage, fromCache, isConflict, isNotFound, statusCode } from '../util/api-errors.ts';
 import { labelSelectorMatches } from '../util/label-selector.ts';
 import { controllerOf } from '../util/pod-state.ts';
@@ -54,6 +55,8 @@ import {
 
 const COMPONENT = 'deployment-controller';
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const STRATEGIC = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
+const DEPLOYMENT_KIND: OwnerKind = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
 type Deployment = k8s.V1Deployment;
 
@@ -155,21 +158,10 @@ export class DeploymentController implements Controller {
         continue;
       }
       if (!matches || deleting || rs.metadata?.deletionTimestamp) continue;
-      const adopted = await this.patchOwnerRefs(rs, this.controllerRef(d));
+      const adopted = await this.patchOwnerRefs(rs, controllerRefFor(d, DEPLOYMENT_KIND));
       if (adopted) owned.push(adopted);
     }
     return owned;
-  }
-
-  private controllerRef(d: Deployment): k8s.V1OwnerReference {
-    return {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      name: d.metadata!.name!,
-      uid: d.metadata!.uid!,
-      controller: true,
-      blockOwnerDeletion: true,
-    };
   }
 
   /** AdoptReplicaSet / ReleaseReplicaSet as a strategic merge patch guarded by the RS's uid. */
@@ -181,7 +173,7 @@ export class DeploymentController implements Controller {
           namespace: rs.metadata!.namespace!,
           body: { metadata: { ownerReferences: [ref], uid: rs.metadata?.uid } },
         },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+        STRATEGIC,
       );
     } catch (err) {
       if (isNotFound(err) || isConflict(err) || statusCode(err) === 422) return undefined;
@@ -269,7 +261,7 @@ export class DeploymentController implements Controller {
       metadata: {
         name: `${d.metadata!.name}-${hash}`,
         namespace: d.metadata!.namespace,
-        ownerReferences: [this.controllerRef(d)],
+        ownerReferences: [controllerRefFor(d, DEPLOYMENT_KIND)],
         labels: template.metadata.labels,
       },
       spec: { replicas: 0, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
@@ -510,12 +502,7 @@ export class DeploymentController implements Controller {
   }
 
   private event(d: Deployment, reason: string, message: string): void {
-    void this.recorder.record(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: d.metadata },
-      'Normal',
-      reason,
-      message,
-    );
+    void this.recorder.record({ ...DEPLOYMENT_KIND, metadata: d.metadata }, 'Normal', reason, message);
   }
 }
 

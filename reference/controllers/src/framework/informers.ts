@@ -4,19 +4,9 @@
 // reconciles see a full cache. A watch that fails is restarted (list, then watch again): the
 // caches converge, and a periodic resync covers anything a handler missed.
 import * as k8s from '@kubernetes/client-node';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { Logger } from '../../../../common/src/log.ts';
 
 export type Handler<T> = (obj: T) => void;
-
-/**
- * A cached object as the typed client expects to send it. Objects that came by watch are plain
- * JSON (timestamps as strings) and the client's serializer wants Date objects; objects that came
- * by list are typed already (this is then a copy). `type` is the model name, e.g. `V1Node`.
- */
-export function typed<T>(obj: T, type: string): T {
-  return ObjectSerializer.deserialize(obj, type, '') as T;
-}
 
 /** What a controller sees of one resource: the cache and its change notifications. */
 export interface Informer<T extends k8s.KubernetesObject> {

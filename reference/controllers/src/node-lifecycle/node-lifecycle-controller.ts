@@ -8,8 +8,9 @@
 import * as k8s from '@kubernetes/client-node';
 import type { EventRecorder } from '../../../../common/src/event-recorder.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
-import { typed, type Informer } from '../framework/informers.ts';
+import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { fromCache } from '../util/api-errors.ts';
 import { NodeHealthTracker, unknownConditions, zoneOf, zonesInFullDisruption } from './node-health.ts';
 import { readyStatus, reconcileTaints } from './taints.ts';
 
@@ -93,7 +94,7 @@ export class NodeLifecycleController implements Controller {
         const wasReady = readyStatus(node) === 'True';
         node = await this.ctx.api.core.replaceNodeStatus({
           name,
-          body: typed<k8s.V1Node>({ ...node, status: { ...node.status, conditions } }, 'V1Node'),
+          body: fromCache<k8s.V1Node>({ ...node, status: { ...node.status, conditions } }, 'V1Node'),
         });
         this.ctx.log.info('node stopped posting status; conditions set to Unknown', { node: name });
         if (wasReady) await this.markPodsNotReady(node);

@@ -10,6 +10,7 @@ import type { EventRecorder } from '../../../../common/src/event-recorder.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { isNotFound } from '../util/api-errors.ts';
 import { evictionDecision } from './taints.ts';
 
 export const TAINT_EVICTION_COMPONENT = 'taint-eviction-controller';
@@ -131,7 +132,7 @@ export class TaintEvictionController implements Controller {
       await this.ctx.api.core.deleteNamespacedPod({ name, namespace });
       this.ctx.log.info('pod evicted for a NoExecute taint', { pod: key, node: pod.spec?.nodeName });
     } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
     this.scheduled.delete(pod.metadata!.uid!);
   }

@@ -8,6 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { isNotFound } from '../util/api-errors.ts';
 
 /** upstream's gcCheckPeriod. */
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -78,7 +79,7 @@ export class PodGcController implements Controller {
       await this.ctx.api.core.readNode({ name });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return false;
+      if (isNotFound(err)) return false;
       throw err;
     }
   }
@@ -116,7 +117,7 @@ export class PodGcController implements Controller {
         reason: disruption ?? 'unscheduled and terminating',
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 }

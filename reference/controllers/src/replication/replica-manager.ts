@@ -10,7 +10,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
-import { apiErrorMessage, isConflict, isNotFound } from '../util/api-errors.ts';
+import { apiErrorMessage, isConflict, isNotFound, statusCode } from '../util/api-errors.ts';
 import { controllerOf, isPodActive } from '../util/pod-state.ts';
 import { podsToDelete } from './active-pods.ts';
 import { adoptPatch, claimPods, releasePatch } from './claim-pods.ts';
@@ -166,7 +166,7 @@ export class ReplicaManager<T extends Replicator> implements Controller {
         );
       } catch (err) {
         // Gone, or changed under us (uid precondition): either way it is no longer ours to release.
-        if (!isNotFound(err) && !isConflict(err) && (err as { code?: number }).code !== 422) throw err;
+        if (!isNotFound(err) && !isConflict(err) && statusCode(err) !== 422) throw err;
       }
     }
     return owned;

@@ -9,6 +9,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../../../common/src/log.ts';
 import type { Informer } from '../framework/informers.ts';
+import { isConflict } from '../util/api-errors.ts';
 import { LOCAL_PROVISIONER } from './local-provisioner.ts';
 import { ANN_DEFAULT_CLASS } from './pv-matching.ts';
 
@@ -51,7 +52,7 @@ export async function ensureDefaultStorageClass(
     await storage.createStorageClass({ body: defaultStorageClassObject() });
     log.info('default StorageClass created', { name: DEFAULT_CLASS_NAME, provisioner: LOCAL_PROVISIONER });
   } catch (err) {
-    if ((err as { code?: number }).code === 409) return;
+    if (isConflict(err)) return;
     log.warn('could not create the default StorageClass', { name: DEFAULT_CLASS_NAME, err });
   }
 }

@@ -1,9 +1,15 @@
 // What the storage-protection controllers decide (upstream's pkg/controller/volume/protectionutil,
 // pvcprotection and pvprotection), as pure functions over objects: whether an object waits on
 // its protection finalizer, whether it should get one, and whether a claim or a volume is still
-// in use. The apiserver's StorageObjectInUseProtection admission adds the finalizers on create;
-// the controllers add them to objects that lack them and remove them once nothing uses the object.
+// in use; and the loop both run over them (`ProtectionController`), which differ only in what
+// they protect and what "in use" means. The apiserver's StorageObjectInUseProtection admission
+// adds the finalizers on create; the controllers add them to objects that lack them and remove
+// them once nothing uses the object.
 import type * as k8s from '@kubernetes/client-node';
+import type { Controller, ControllerContext } from '../framework/controller.ts';
+import type { Informer } from '../framework/informers.ts';
+import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { fromCache, isNotFound } from '../util/api-errors.ts';
 
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
@@ -55,3 +61,102 @@ export function podMayFreeClaims(pod: k8s.V1Pod, deleted: boolean): boolean {
 
 /** pvprotection's isBeingUsed: the PersistentVolume controller says it is Bound. */
 export const volumeInUse = (pv: k8s.V1PersistentVolume): boolean => pv.status?.phase === 'Bound';
+
+/** What one protection controller protects, and how it tells that the object is still in use. */
+export interface ProtectedResource<T extends k8s.KubernetesObject> {
+  /** The controller's name in --controllers. */
+  name: string;
+  objects: Informer<T>;
+  finalizer: string;
+  /** The client model name the cached object is converted to before it is written back. */
+  modelType: string;
+  /** Whether a deletion candidate must keep its finalizer; may ask the API. */
+  inUse(obj: T): boolean | Promise<boolean>;
+  /** PUT the object (a conflict is retried by the loop with a fresh copy). */
+  replace(obj: T): Promise<unknown>;
+  /** Log wording: the object's noun, why it is kept ("a pod still uses it"), what it is once freed. */
+  noun: string;
+  keptBecause: string;
+  freed: string;
+}
+
+/**
+ * upstream's processPVC / processPV over a shared-informer cache: a deletion candidate loses its
+ * finalizer once nothing uses it, an object not being deleted gets the finalizer it lacks. Only
+ * objects that need one of the two are queued, on change and on every resync.
+ */
+export class ProtectionController<T extends k8s.KubernetesObject> implements Controller {
+  readonly name: string;
+  private readonly loop: ReconcileLoop;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly resource: ProtectedResource<T>,
+  ) {
+    this.name = resource.name;
+    const { objects } = resource;
+    this.loop = new ReconcileLoop({
+      name: this.name,
+      log: ctx.log,
+      workers: ctx.settings.workers,
+      resyncIntervalMs: ctx.settings.resyncIntervalMs,
+      reconcile: (key) => this.sync(key),
+      resyncKeys: () =>
+        objects
+          .list()
+          .filter((obj) => this.needsWork(obj))
+          .map(keyOf),
+    });
+    const onObject = (obj: T): void => {
+      if (this.needsWork(obj)) this.loop.add(keyOf(obj));
+    };
+    objects.onChange({ add: onObject, update: onObject });
+  }
+
+  /** Queues the object with this key for a look (e.g. a pod that named it went away). */
+  enqueue(key: string): void {
+    this.loop.add(key);
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Only objects that wait on the finalizer, or lack it, need a look (upstream's pvcAddedUpdated). */
+  private needsWork(obj: T): boolean {
+    const { finalizer } = this.resource;
+    return isDeletionCandidate(obj, finalizer) || needToAddFinalizer(obj, finalizer);
+  }
+
+  private async sync(key: string): Promise<void> {
+    const { objects, finalizer, noun, freed } = this.resource;
+    const { namespace, name } = splitKey(key);
+    const obj = objects.get(name, namespace);
+    if (!obj) return;
+    if (isDeletionCandidate(obj, finalizer)) {
+      if (await this.resource.inUse(obj)) {
+        this.ctx.log.debug(`keeping ${noun}: ${this.resource.keptBecause}`, { [noun]: key });
+        return;
+      }
+      await this.writeFinalizers(obj, withoutFinalizer(obj, finalizer));
+      this.ctx.log.info(`removed the protection finalizer of an ${freed} ${noun}`, { [noun]: key });
+      return;
+    }
+    if (needToAddFinalizer(obj, finalizer)) await this.writeFinalizers(obj, withFinalizer(obj, finalizer));
+  }
+
+  /** An update of the cached object; one deleted meanwhile needs nothing more. */
+  private async writeFinalizers(obj: T, finalizers: string[]): Promise<void> {
+    try {
+      await this.resource.replace(
+        fromCache<T>({ ...obj, metadata: { ...obj.metadata, finalizers } }, this.resource.modelType),
+      );
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}

@@ -9,8 +9,9 @@ import type * as k8s from '@kubernetes/client-node';
 import type { EventRecorder } from '../../../../common/src/event-recorder.ts';
 import type { Logger } from '../../../../common/src/log.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
-import { typed, type Informer } from '../framework/informers.ts';
+import type { Informer } from '../framework/informers.ts';
 import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { fromCache, isConflict, isNotFound } from '../util/api-errors.ts';
 import { claimAsksForClass, ensureDefaultStorageClass } from './default-storage-class.ts';
 import {
   LOCAL_PROVISIONER,
@@ -32,6 +33,7 @@ import {
   ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
   claimClass,
+  claimRefTo,
   defaultStorageClass,
   findBestMatchForClaim,
   isDelayBindingClass,
@@ -72,7 +74,6 @@ const claimTarget = (c: Claim) => ({ apiVersion: 'v1', kind: 'PersistentVolumeCl
 const volumeTarget = (v: Volume) => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: v.metadata });
 const annotation = (o: k8s.KubernetesObject, key: string): string | undefined =>
   o.metadata?.annotations?.[key];
-const statusCode = (err: unknown): number | undefined => (err as { code?: number }).code;
 
 export class PersistentVolumeController implements Controller {
   readonly name = 'persistentvolume-binder';
@@ -254,16 +255,7 @@ export class PersistentVolumeController implements Controller {
     if (claimAsksForClass(claim)) return false;
     const sc = defaultStorageClass(this.classes.list());
     if (!sc) return false;
-    this.claimWrites.wrote(
-      await this.core.replaceNamespacedPersistentVolumeClaim({
-        name: claim.metadata!.name!,
-        namespace: claim.metadata!.namespace!,
-        body: typed<Claim>(
-          { ...claim, spec: { ...claim.spec, storageClassName: sc.metadata!.name! } },
-          'V1PersistentVolumeClaim',
-        ),
-      }),
-    );
+    await this.replaceClaim({ ...claim, spec: { ...claim.spec, storageClassName: sc.metadata!.name! } });
     this.log.info('default StorageClass assigned to a claim', {
       claim: keyOf(claim),
       class: sc.metadata?.name,
@@ -303,60 +295,36 @@ export class PersistentVolumeController implements Controller {
     const ref = volume.spec?.claimRef;
     if (!ref || ref.uid !== claim.metadata?.uid || ref.name !== claim.metadata?.name) {
       const byController = !isVolumeBoundToClaim(volume, claim);
-      volume = this.volumeWrites.wrote(
-        await this.core.replacePersistentVolume({
-          name: volume.metadata!.name!,
-          body: typed<Volume>(
-            {
-              ...volume,
-              metadata: {
-                ...volume.metadata,
-                annotations: {
-                  ...volume.metadata?.annotations,
-                  ...(byController ? { [ANN_BOUND_BY_CONTROLLER]: 'yes' } : {}),
-                },
-              },
-              spec: {
-                ...volume.spec,
-                claimRef: {
-                  apiVersion: 'v1',
-                  kind: 'PersistentVolumeClaim',
-                  namespace: claim.metadata!.namespace!,
-                  name: claim.metadata!.name!,
-                  uid: claim.metadata!.uid!,
-                  resourceVersion: claim.metadata!.resourceVersion!,
-                },
-              },
-            },
-            'V1PersistentVolume',
-          ),
-        }),
-      );
+      volume = await this.replaceVolume({
+        ...volume,
+        metadata: {
+          ...volume.metadata,
+          annotations: {
+            ...volume.metadata?.annotations,
+            ...(byController ? { [ANN_BOUND_BY_CONTROLLER]: 'yes' } : {}),
+          },
+        },
+        spec: {
+          ...volume.spec,
+          claimRef: claimRefTo(claim),
+        },
+      });
     }
     if (volume.status?.phase !== 'Bound') volume = await this.setVolumePhase(volume, 'Bound');
     if (claim.spec?.volumeName !== volume.metadata?.name || annotation(claim, ANN_BIND_COMPLETED) !== 'yes') {
       const byController = !claim.spec?.volumeName;
-      claim = this.claimWrites.wrote(
-        await this.core.replaceNamespacedPersistentVolumeClaim({
-          name: claim.metadata!.name!,
-          namespace: claim.metadata!.namespace!,
-          body: typed<Claim>(
-            {
-              ...claim,
-              metadata: {
-                ...claim.metadata,
-                annotations: {
-                  ...claim.metadata?.annotations,
-                  [ANN_BIND_COMPLETED]: 'yes',
-                  ...(byController ? { [ANN_BOUND_BY_CONTROLLER]: 'yes' } : {}),
-                },
-              },
-              spec: { ...claim.spec, volumeName: volume.metadata!.name! },
-            },
-            'V1PersistentVolumeClaim',
-          ),
-        }),
-      );
+      claim = await this.replaceClaim({
+        ...claim,
+        metadata: {
+          ...claim.metadata,
+          annotations: {
+            ...claim.metadata?.annotations,
+            [ANN_BIND_COMPLETED]: 'yes',
+            ...(byController ? { [ANN_BOUND_BY_CONTROLLER]: 'yes' } : {}),
+          },
+        },
+        spec: { ...claim.spec, volumeName: volume.metadata!.name! },
+      });
     }
     await this.setClaimStatus(claim, 'Bound', undefined, volume);
   }
@@ -385,7 +353,7 @@ export class PersistentVolumeController implements Controller {
       await this.core.replaceNamespacedPersistentVolumeClaimStatus({
         name: claim.metadata!.name!,
         namespace: claim.metadata!.namespace!,
-        body: typed<Claim>({ ...claim, status }, 'V1PersistentVolumeClaim'),
+        body: fromCache<Claim>({ ...claim, status }, 'V1PersistentVolumeClaim'),
       }),
     );
   }
@@ -437,7 +405,7 @@ export class PersistentVolumeController implements Controller {
           await this.core.createPersistentVolume({ body: provisionedVolume(claim, sc, root) }),
         );
       } catch (err) {
-        if (statusCode(err) !== 409) throw err;
+        if (!isConflict(err)) throw err;
       }
     } catch (err) {
       const why = err instanceof ProvisioningError ? err.message : ((err as Error).message ?? String(err));
@@ -467,26 +435,17 @@ export class PersistentVolumeController implements Controller {
     ) {
       return claim;
     }
-    return this.claimWrites.wrote(
-      await this.core.replaceNamespacedPersistentVolumeClaim({
-        name: claim.metadata!.name!,
-        namespace: claim.metadata!.namespace!,
-        body: typed<Claim>(
-          {
-            ...claim,
-            metadata: {
-              ...claim.metadata,
-              annotations: {
-                ...claim.metadata?.annotations,
-                [ANN_STORAGE_PROVISIONER]: provisioner,
-                [ANN_BETA_STORAGE_PROVISIONER]: provisioner,
-              },
-            },
-          },
-          'V1PersistentVolumeClaim',
-        ),
-      }),
-    );
+    return this.replaceClaim({
+      ...claim,
+      metadata: {
+        ...claim.metadata,
+        annotations: {
+          ...claim.metadata?.annotations,
+          [ANN_STORAGE_PROVISIONER]: provisioner,
+          [ANN_BETA_STORAGE_PROVISIONER]: provisioner,
+        },
+      },
+    });
   }
 
   // ---- volumes -----------------------------------------------------------------------------
@@ -526,15 +485,7 @@ export class PersistentVolumeController implements Controller {
       delete annotations[ANN_BOUND_BY_CONTROLLER];
       const spec = { ...volume.spec };
       delete spec.claimRef;
-      volume = this.volumeWrites.wrote(
-        await this.core.replacePersistentVolume({
-          name,
-          body: typed<Volume>(
-            { ...volume, metadata: { ...volume.metadata, annotations }, spec },
-            'V1PersistentVolume',
-          ),
-        }),
-      );
+      volume = await this.replaceVolume({ ...volume, metadata: { ...volume.metadata, annotations }, spec });
       await this.setVolumePhase(volume, 'Available');
     }
   }
@@ -588,7 +539,7 @@ export class PersistentVolumeController implements Controller {
       await this.core.deletePersistentVolume({ name });
       this.log.info('released volume deleted', { volume: name });
     } catch (err) {
-      if (statusCode(err) !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -600,7 +551,28 @@ export class PersistentVolumeController implements Controller {
     return this.volumeWrites.wrote(
       await this.core.replacePersistentVolumeStatus({
         name: volume.metadata!.name!,
-        body: typed<Volume>({ ...volume, status }, 'V1PersistentVolume'),
+        body: fromCache<Volume>({ ...volume, status }, 'V1PersistentVolume'),
+      }),
+    );
+  }
+
+  /** PUT a claim built from a cached one; what the API answers is laid over the cache. */
+  private async replaceClaim(claim: Claim): Promise<Claim> {
+    return this.claimWrites.wrote(
+      await this.core.replaceNamespacedPersistentVolumeClaim({
+        name: claim.metadata!.name!,
+        namespace: claim.metadata!.namespace!,
+        body: fromCache(claim, 'V1PersistentVolumeClaim'),
+      }),
+    );
+  }
+
+  /** PUT a volume built from a cached one; what the API answers is laid over the cache. */
+  private async replaceVolume(volume: Volume): Promise<Volume> {
+    return this.volumeWrites.wrote(
+      await this.core.replacePersistentVolume({
+        name: volume.metadata!.name!,
+        body: fromCache(volume, 'V1PersistentVolume'),
       }),
     );
   }
@@ -610,7 +582,7 @@ export class PersistentVolumeController implements Controller {
     try {
       return await this.core.readNamespacedPersistentVolumeClaim({ name, namespace });
     } catch (err) {
-      if (statusCode(err) === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -619,7 +591,7 @@ export class PersistentVolumeController implements Controller {
     try {
       return await this.core.readPersistentVolume({ name });
     } catch (err) {
-      if (statusCode(err) === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -13,6 +13,16 @@ export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-p
 export const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 export const ANN_BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
 
+/** The claimRef a volume bound to `claim` carries (upstream's GetReference of the claim). */
+export const claimRefTo = (claim: k8s.V1PersistentVolumeClaim): k8s.V1ObjectReference => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  namespace: claim.metadata!.namespace!,
+  name: claim.metadata!.name!,
+  uid: claim.metadata!.uid!,
+  resourceVersion: claim.metadata!.resourceVersion!,
+});
+
 /** The claim's class; a nil and an empty storageClassName both mean "no class" here. */
 export const claimClass = (claim: k8s.V1PersistentVolumeClaim): string => claim.spec?.storageClassName ?? '';
 export const volumeClass = (pv: k8s.V1PersistentVolume): string => pv.spec?.storageClassName ?? '';

@@ -53,9 +53,6 @@ function exact(text: string): Exact | undefined {
   return { num, scale };
 }
 
-/** Whether `text` is a quantity this module understands. */
-export const isQuantity = (text: unknown): boolean => typeof text === 'string' && exact(text) !== undefined;
-
 /** -1, 0 or 1 as `a` is smaller, equal or larger than `b`; a malformed or missing value counts as 0. */
 export function compareQuantities(a: string | undefined, b: string | undefined): number {
   const x = (a && exact(a)) || { num: 0n, scale: 0 };

@@ -1,6 +1,7 @@
 // For the controllers' integration tests: the reference apiserver as its own process (no kubelet,
 // no Docker), clients for the test, the controllers under test run in-process through the
-// ControllerManager, and bounded polls that say what they waited for.
+// ControllerManager, bounded polls that say what they waited for, and pod statuses the test
+// writes through the status subresource to stand in for a kubelet.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ export interface TestCluster {
   dir: string;
   kubeconfig: k8s.KubeConfig;
   core: k8s.CoreV1Api;
+  discovery: k8s.DiscoveryV1Api;
   storage: k8s.StorageV1Api;
   coordination: k8s.CoordinationV1Api;
   manager: ControllerManager;
@@ -47,6 +49,7 @@ export async function startTestCluster(
       dir,
       kubeconfig,
       core: kubeconfig.makeApiClient(k8s.CoreV1Api),
+      discovery: kubeconfig.makeApiClient(k8s.DiscoveryV1Api),
       storage: kubeconfig.makeApiClient(k8s.StorageV1Api),
       coordination: kubeconfig.makeApiClient(k8s.CoordinationV1Api),
       manager,
@@ -67,6 +70,27 @@ export async function startTestCluster(
   }
 }
 
+/**
+ * Registers mocha hooks: before, a test cluster running `controllers` (resync every 5 s) with
+ * `namespaces` created; after, its removal (also when a test failed). The handle is filled in by
+ * the before hook: read it inside tests only.
+ */
+export function useTestCluster(controllers: string[], namespaces: string[]): TestCluster {
+  const handle = {} as TestCluster;
+  let cluster: TestCluster | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    cluster = await startTestCluster(controllers, { resyncIntervalMs: 5_000 });
+    Object.assign(handle, cluster);
+    for (const name of namespaces) await cluster.core.createNamespace({ body: { metadata: { name } } });
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await cluster?.stop();
+  });
+  return handle;
+}
+
 /** Polls `probe` every 100 ms until `done` holds; the timeout names what was awaited and the last value. */
 export function eventually<T>(
   what: string,
@@ -84,6 +108,15 @@ export function eventually<T>(
   });
 }
 
+/** `eventually` for a probe that answers undefined until what it waits for is there. */
+export function eventuallyDefined<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  return eventually(what, probe, (value) => value !== undefined, timeoutMs) as Promise<T>;
+}
+
 /** The reasons and messages of the events about one object. */
 export async function eventsFor(core: k8s.CoreV1Api, namespace: string, name: string) {
   const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
@@ -96,3 +129,35 @@ export async function eventsFor(core: k8s.CoreV1Api, namespace: string, name: st
 }
 
 export const notFound = (err: unknown): boolean => (err as { code?: number }).code === 404;
+
+/** What `read` answers, or undefined when the object is gone (404). */
+export async function unlessGone<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (notFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Sets a pod's status as a kubelet would: Running with an IP, Ready or not. */
+export async function setPodStatus(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  opts: { ip: string; ready: boolean; readySince?: Date; phase?: string },
+): Promise<void> {
+  const pod = await core.readNamespacedPod({ name, namespace });
+  const since = opts.readySince ?? new Date();
+  pod.status = {
+    ...pod.status,
+    phase: opts.phase ?? 'Running',
+    podIP: opts.ip,
+    podIPs: [{ ip: opts.ip }],
+    conditions: [
+      { type: 'Ready', status: opts.ready ? 'True' : 'False', lastTransitionTime: since },
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: since },
+    ],
+  };
+  await core.replaceNamespacedPodStatus({ name, namespace, body: pod });
+}

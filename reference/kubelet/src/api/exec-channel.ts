@@ -1,7 +1,7 @@
 // The kubelet API's exec over WebSocket with the channel.k8s.io subprotocols (v4, v5), as
 // upstream's remotecommand server speaks them: every binary message starts with a channel byte —
 // 0 stdin, 1 stdout, 2 stderr, 3 error (a metav1.Status when the command ends), 4 resize
-// ({"Width","Height"}) — and v5 adds 255, whose payload [0] closes stdin.
+// ({"Width","Height"}, any case) — and v5 adds 255, whose payload [0] closes stdin.
 import type { WebSocket, RawData } from 'ws';
 import type { Logger } from '../../../../common/src/log.ts';
 import type { ExecSession } from '../runtime/container-runtime.ts';
@@ -24,6 +24,26 @@ export interface ExecStatus {
   message?: string;
   reason?: string;
   details?: { causes: Array<{ reason: string; message: string }> };
+}
+
+/**
+ * A resize message's size (remotecommand's TerminalSize), or undefined when it is not one. Keys
+ * match case-insensitively, as Go's encoding/json matches them: kubectl sends `Width`/`Height`,
+ * client-node `width`/`height`, and upstream's kubelet takes both.
+ */
+export function parseTerminalSize(text: string): { width: number; height: number } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const size: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) size[key.toLowerCase()] = value;
+  const { width, height } = size;
+  if (typeof width !== 'number' || typeof height !== 'number' || width <= 0 || height <= 0) return undefined;
+  return { width, height };
 }
 
 /** The Status sent on the error channel when the command has ended (upstream's v4 writeStatus). */
@@ -79,14 +99,10 @@ export async function pumpExec(
     if (channel === STDIN) to.stdin?.write(payload);
     else if (channel === CLOSE && payload[0] === STDIN) to.stdin?.end();
     else if (channel === RESIZE) {
-      try {
-        const size = JSON.parse(payload.toString('utf8')) as { Width?: number; Height?: number };
-        if (size.Width && size.Height) {
-          to.resize(size.Width, size.Height).catch((err: unknown) => log.debug('resize failed', { err }));
-        }
-      } catch {
-        log.debug('resize message is not JSON', { payload: payload.toString('utf8') });
-      }
+      const size = parseTerminalSize(payload.toString('utf8'));
+      if (size)
+        to.resize(size.width, size.height).catch((err: unknown) => log.debug('resize failed', { err }));
+      else log.debug('resize message is not a terminal size', { payload: payload.toString('utf8') });
     }
   };
   ws.on('message', (data) => {

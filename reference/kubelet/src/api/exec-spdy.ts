@@ -9,7 +9,7 @@ import type { Logger } from '../../../../common/src/log.ts';
 import type { SpdyHeaders } from '../../../../common/src/spdy/frames.ts';
 import type { SpdySession, SpdyStream } from '../../../../common/src/spdy/session.ts';
 import type { ExecSession } from '../runtime/container-runtime.ts';
-import { exitStatus, failureStatus, type ExecStatus } from './exec-channel.ts';
+import { exitStatus, failureStatus, parseTerminalSize, type ExecStatus } from './exec-channel.ts';
 
 export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io'] as const;
 
@@ -138,16 +138,12 @@ async function run(
       const { objects, rest } = splitJsonObjects(pending + chunk.toString('utf8'));
       pending = rest;
       for (const text of objects) {
-        try {
-          const size = JSON.parse(text) as { Width?: number; Height?: number };
-          if (size.Width && size.Height) {
-            exec
-              .resize(size.Width, size.Height)
-              .catch((err: unknown) => options.log.debug('resize failed', { err }));
-          }
-        } catch {
-          options.log.debug('resize message is not JSON', { text });
-        }
+        const size = parseTerminalSize(text);
+        if (size) {
+          exec
+            .resize(size.width, size.height)
+            .catch((err: unknown) => options.log.debug('resize failed', { err }));
+        } else options.log.debug('resize message is not a terminal size', { text });
       }
     });
   }

@@ -12,8 +12,6 @@ import { ContainerConfigError, expandCommand } from './env.ts';
 import type { EtcFiles } from './etc-files.ts';
 import { memoryBytes, milliCpu } from './quantity.ts';
 
-export { memoryBytes, milliCpu } from './quantity.ts';
-
 /** Label carrying how many times this container was restarted before (upstream's restartCount). */
 export const LABEL_RESTART_COUNT = 'io.kconform.restart-count';
 

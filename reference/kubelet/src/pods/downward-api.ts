@@ -111,15 +111,14 @@ export function resourceFieldValue(
   if (value === undefined && kind === 'limits') {
     value = ctx.allocatable[resource as keyof DownwardContext['allocatable']];
   }
-  const divisorText = selector.divisor === undefined ? '' : String(selector.divisor);
+  // An absent or zero divisor is 1 (upstream's defaulting).
+  const divisor = (): number => parseQuantity(String(selector.divisor ?? '') || '1') || 1;
   if (resource === 'cpu') {
-    const divisor = divisorText === '' || parseQuantity(divisorText) === 0 ? 1 : parseQuantity(divisorText);
     const milli = Math.ceil(parseQuantity(value ?? '0') * 1000 - 1e-9);
-    return String(Math.ceil(milli / Math.round(divisor * 1000) - 1e-9));
+    return String(Math.ceil(milli / Math.round(divisor() * 1000) - 1e-9));
   }
   if (resource === 'memory' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-')) {
-    const divisor = divisorText === '' || parseQuantity(divisorText) === 0 ? 1 : parseQuantity(divisorText);
-    return String(Math.ceil(parseQuantity(value ?? '0') / divisor - 1e-9));
+    return String(Math.ceil(parseQuantity(value ?? '0') / divisor() - 1e-9));
   }
   throw new Error(`unsupported container resource : ${selector.resource}`);
 }

@@ -33,8 +33,6 @@ import type { ObservedContainer } from './pod-status.ts';
 import { PodStatusReporter, restartsOf, newestFirst } from './status-reporter.ts';
 import { PodTerminator, podGrace } from './pod-terminator.ts';
 
-export { comparable } from './status-reporter.ts';
-
 export const LABEL_SANDBOX = 'io.kconform.sandbox';
 
 /** The probe manager as the syncer uses it: results in, status out, workers gone with the pod. */
@@ -56,7 +54,6 @@ export interface PodSyncerOptions {
   sandboxes: PodSandboxManager;
   core: CoreV1Api;
   backoff: Backoff;
-  nodeName: string;
   hostIp: string;
   /** Volumes, /etc files and environments of the pods' containers. */
   setup: PodSetup;
@@ -65,6 +62,20 @@ export interface PodSyncerOptions {
   probes: PodProbes;
   observer?: SyncObserver;
   now?: () => Date;
+}
+
+/** What one sync knows about the pod, handed to its steps. */
+interface SyncStep {
+  pod: V1Pod;
+  sandbox: PodSandbox;
+  /** The init containers' instances in the current sandbox, by name. */
+  initState: ReadonlyMap<string, InitInstance>;
+  inCurrentSandbox: (name: string) => ContainerSummary | undefined;
+  /** A container's instances, newest first. */
+  instances: (name: string) => ContainerSummary[];
+  spec: (container: V1Container, restartCount: number) => SpecResult;
+  /** Filled in by the steps: what a container waits on when it could not start. */
+  initWaiting: Map<string, ObservedContainer['waiting']>;
 }
 
 function shouldRestart(policy: string, exitCode: number): boolean {
@@ -121,24 +132,16 @@ export class PodSyncer {
       return { ...built, labels: { ...built.labels, [LABEL_SANDBOX]: sandbox.pauseId } };
     };
 
-    // A container of an older sandbox lost its network with it: stop it (it will be replaced).
     for (const c of [...existing]) {
-      const name = c.labels[LABEL_CONTAINER_NAME];
-      if (
-        name !== POD_INFRA_CONTAINER_NAME &&
-        c.labels[LABEL_SANDBOX] !== sandbox.pauseId &&
-        c.state === 'running'
-      ) {
+      if (c.labels[LABEL_CONTAINER_NAME] === POD_INFRA_CONTAINER_NAME) continue;
+      if (c.labels[LABEL_SANDBOX] === sandbox.pauseId) continue;
+      if (c.state === 'running') {
+        // A container of an older sandbox lost its network with it: stop it (it will be replaced).
         await this.o.runtime.stop(c.id, 0);
         c.state = 'exited';
-      }
-      // One created for an older sandbox but never started (e.g. dockerd stopped in between) can
-      // never start: its namespaces are gone. It never ran, so it is no instance: remove it.
-      if (
-        name !== POD_INFRA_CONTAINER_NAME &&
-        c.labels[LABEL_SANDBOX] !== sandbox.pauseId &&
-        c.state === 'created'
-      ) {
+      } else if (c.state === 'created') {
+        // One created for an older sandbox but never started (e.g. dockerd stopped in between)
+        // can never start: its namespaces are gone. It never ran, so it is no instance: remove it.
         await this.o.runtime.remove(c.id);
         existing.splice(existing.indexOf(c), 1);
       }
@@ -159,36 +162,47 @@ export class PodSyncer {
         exitCode: status?.exitCode ?? 0,
       });
     }
-    const initWaiting = new Map<string, ObservedContainer['waiting']>();
+    const sync: SyncStep = {
+      pod,
+      sandbox,
+      initState,
+      inCurrentSandbox,
+      instances,
+      spec,
+      initWaiting: new Map(),
+    };
     if (inits.some(isRestartable)) {
       // Sidecars (restartable init containers): upstream's computeInitContainerActions.
-      await this.syncWithSidecars(pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting);
+      await this.syncWithSidecars(sync);
     } else {
-      await this.syncInitThenApps(pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting);
+      await this.syncInitThenApps(sync);
     }
 
-    const initObserved: ObservedContainer[] = [];
-    for (const init of inits) {
-      initObserved.push(await this.status.observe(init, uid, initWaiting.get(init.name), true));
-    }
-    const observed: ObservedContainer[] = [];
-    for (const container of pod.spec?.containers ?? []) {
-      observed.push(await this.status.observe(container, uid, initWaiting.get(container.name), false));
-    }
+    const { apps, inits: initObserved } = await this.observeAll(pod, sync.initWaiting);
     await this.removeOldContainers(uid);
-    await this.status.report(pod, sandbox, observed, initObserved);
+    await this.status.report(pod, sandbox, apps, initObserved);
+  }
+
+  /** What runs for each of the pod's containers; `waiting`: what a container waits on, by name. */
+  private async observeAll(
+    pod: V1Pod,
+    waiting: ReadonlyMap<string, ObservedContainer['waiting']> = new Map(),
+  ): Promise<{ apps: ObservedContainer[]; inits: ObservedContainer[] }> {
+    const uid = pod.metadata!.uid!;
+    const inits: ObservedContainer[] = [];
+    for (const c of pod.spec?.initContainers ?? []) {
+      inits.push(await this.status.observe(c, uid, waiting.get(c.name), true));
+    }
+    const apps: ObservedContainer[] = [];
+    for (const c of pod.spec?.containers ?? []) {
+      apps.push(await this.status.observe(c, uid, waiting.get(c.name), false));
+    }
+    return { apps, inits };
   }
 
   /** Regular init containers only: one at a time to a successful exit, then the app containers. */
-  private async syncInitThenApps(
-    pod: V1Pod,
-    initState: ReadonlyMap<string, InitInstance>,
-    inCurrentSandbox: (name: string) => ContainerSummary | undefined,
-    instances: (name: string) => ContainerSummary[],
-    spec: (container: V1Container, restartCount: number) => SpecResult,
-    sandbox: PodSandbox,
-    initWaiting: Map<string, ObservedContainer['waiting']>,
-  ): Promise<void> {
+  private async syncInitThenApps(sync: SyncStep): Promise<void> {
+    const { pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting } = sync;
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const inits = pod.spec?.initContainers ?? [];
     const appStarted = (pod.spec?.containers ?? []).some((c) => inCurrentSandbox(c.name) !== undefined);
@@ -226,15 +240,8 @@ export class PodSyncer {
    * initialised. Sidecars restart whatever the pod's restartPolicy, with back-off, and never keep a
    * pod from completing: once every app container has exited for good they are stopped, last first.
    */
-  private async syncWithSidecars(
-    pod: V1Pod,
-    initState: ReadonlyMap<string, InitInstance>,
-    inCurrentSandbox: (name: string) => ContainerSummary | undefined,
-    instances: (name: string) => ContainerSummary[],
-    spec: (container: V1Container, restartCount: number) => SpecResult,
-    sandbox: PodSandbox,
-    initWaiting: Map<string, ObservedContainer['waiting']>,
-  ): Promise<void> {
+  private async syncWithSidecars(sync: SyncStep): Promise<void> {
+    const { pod, initState, inCurrentSandbox, instances, spec, sandbox, initWaiting } = sync;
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const inits = pod.spec?.initContainers ?? [];
     const apps = pod.spec?.containers ?? [];
@@ -470,14 +477,8 @@ export class PodSyncer {
 
   /** The status of a pod whose volumes are not ready: its containers wait (ContainerCreating). */
   private async reportWaitingForVolumes(pod: V1Pod): Promise<void> {
-    const uid = pod.metadata!.uid!;
-    const inits: ObservedContainer[] = [];
-    for (const c of pod.spec?.initContainers ?? [])
-      inits.push(await this.status.observe(c, uid, undefined, true));
-    const apps: ObservedContainer[] = [];
-    for (const c of pod.spec?.containers ?? [])
-      apps.push(await this.status.observe(c, uid, undefined, false));
-    await this.status.report(pod, await this.o.sandboxes.find(uid), apps, inits);
+    const { apps, inits } = await this.observeAll(pod);
+    await this.status.report(pod, await this.o.sandboxes.find(pod.metadata!.uid!), apps, inits);
   }
 
   /** Kills, tears down and confirms the deletion of a pod being deleted (see PodTerminator). */
@@ -486,7 +487,7 @@ export class PodSyncer {
   }
 
   /** Stops and removes every container of a pod and its sandbox and volumes (also for orphans). */
-  stopPodContainers(uid: string, graceSeconds: number): Promise<void> {
-    return this.terminator.stopPodContainers(uid, graceSeconds);
+  stopPodContainers(uid: string): Promise<void> {
+    return this.terminator.stopPodContainers(uid);
   }
 }

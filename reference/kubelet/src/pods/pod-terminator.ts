@@ -72,7 +72,7 @@ export class PodTerminator {
       const left = grace > 0 ? Math.max(0, grace - Math.floor((this.now().getTime() - began) / 1000)) : 0;
       await this.stopSidecars(pod, left);
     }
-    await this.stopPodContainers(uid, 0);
+    await this.stopPodContainers(uid);
     this.o.backoff.forgetPod(uid);
     try {
       await this.o.core.deleteNamespacedPod({
@@ -87,13 +87,16 @@ export class PodTerminator {
     }
   }
 
-  /** Stops and removes every container of a pod and its sandbox and volumes (also for orphans). */
-  async stopPodContainers(uid: string, graceSeconds: number): Promise<void> {
+  /**
+   * Stops (at once: grace 0) and removes every container of a pod and its sandbox and volumes
+   * (also for orphans).
+   */
+  async stopPodContainers(uid: string): Promise<void> {
     this.o.probes.removePod(uid);
     const apps = (await this.o.runtime.list({ [LABEL_POD_UID]: uid })).filter(
       (c) => c.labels[LABEL_CONTAINER_NAME] !== POD_INFRA_CONTAINER_NAME,
     );
-    await Promise.all(apps.map((c) => this.o.runtime.stop(c.id, graceSeconds)));
+    await Promise.all(apps.map((c) => this.o.runtime.stop(c.id, 0)));
     await this.o.sandboxes.tearDown(uid);
     for (const c of apps) await this.o.runtime.remove(c.id);
     await this.o.setup.tearDown(uid);

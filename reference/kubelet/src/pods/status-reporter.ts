@@ -140,7 +140,7 @@ export class PodStatusReporter {
  * decodes objects with its own key order, and a status written needlessly would come back as a
  * watch event and another sync.
  */
-export function comparable(value: unknown): unknown {
+function comparable(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(comparable);
   if (value && typeof value === 'object') {

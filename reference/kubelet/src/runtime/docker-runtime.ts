@@ -202,6 +202,9 @@ export class DockerRuntime implements ContainerRuntime {
       stdout,
       stderr,
       resize: async (width, height) => {
+        // The engine holds a resize until the exec's process has started, but the process may
+        // read its terminal's size before that: the first instant of a session can see 0x0, as
+        // with `docker exec -t` on engines before API 1.42 (no ConsoleSize at create).
         if (tty) await exec.resize({ w: width, h: height });
       },
       exitCode: async () => {

@@ -29,6 +29,23 @@ export function fixtureImages(): { busybox: string; pause: string } {
   return { busybox: tag('busybox'), pause: tag('pause') };
 }
 
+/**
+ * The forward/output guard a @host test installs before its pods start, for the default pod and
+ * service ranges; its chains are named after `tag` (one letter per test file) and this run.
+ */
+export function testGuard(tag: string, logger: Logger = silentLogger): NetworkGuard {
+  return new NetworkGuard({
+    config: {
+      podRange: DEFAULT_POD_RANGE,
+      serviceRange: DEFAULT_SERVICE_RANGE,
+      bridgePattern: 'kcf-+',
+      name: `${tag}${RUN_ID}`.toUpperCase(),
+    },
+    runCommand,
+    logger,
+  });
+}
+
 export interface TestNode {
   name: string;
   runtime: DockerRuntime;
@@ -41,16 +58,7 @@ export class HostTestBed {
   readonly logger: Logger = silentLogger;
   readonly images = fixtureImages();
   readonly nodes: TestNode[] = [];
-  readonly guard = new NetworkGuard({
-    config: {
-      podRange: DEFAULT_POD_RANGE,
-      serviceRange: DEFAULT_SERVICE_RANGE,
-      bridgePattern: 'kcf-+',
-      name: `T${RUN_ID}`.toUpperCase(),
-    },
-    runCommand,
-    logger: this.logger,
-  });
+  readonly guard = testGuard('T', this.logger);
   stateDir = '';
 
   async setUp(): Promise<void> {
