@@ -4,11 +4,12 @@
 // seen) and the latency from each pod's create request to its binding as seen by a watch.
 // Loopback only. The load generator speaks plain HTTPS (client-node's serializer would take most of
 // a core of this machine away from the apiserver and the scheduler). KCONFORM_BENCH_SCHEDULER_NODES / _PODS override the counts for a smaller run;
-// the result carries the counts used. KCONFORM_BENCH_CPU_PROF=DIR profiles the scheduler process.
+// the result carries the counts used. KCONFORM_BENCH_CPU_PROF=DIR profiles the scheduler and the
+// apiserver processes.
 import { spawn } from 'node:child_process';
 import type { ClientRequest } from 'node:http';
 import { Agent, request as httpsRequest, get as httpsGet } from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,13 +97,30 @@ function apiFromKubeconfig(kc: k8s.KubeConfig): Api {
   };
 }
 
-/** KCONFORM_BENCH_CPU_PROF=DIR: the scheduler process writes a V8 CPU profile there on exit. */
+/** KCONFORM_BENCH_CPU_PROF=DIR: the scheduler and apiserver processes write V8 CPU profiles there on exit. */
 const profileArgs = (): string[] => {
   const dir = process.env['KCONFORM_BENCH_CPU_PROF'];
   return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
 };
 
-function startSchedulerProcess(kubeconfigPath: string): Promise<{ stop: () => Promise<void> }> {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. On a shared
+ * machine whose speed varies between runs, CPU per pod compares builds better than throughput.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+function startSchedulerProcess(
+  kubeconfigPath: string,
+): Promise<{ stop: () => Promise<void>; pid: number | undefined }> {
   const child = spawn(
     process.execPath,
     [...profileArgs(), ...tsxArgs(SCHEDULER_MAIN), '--kubeconfig', kubeconfigPath],
@@ -121,7 +139,7 @@ function startSchedulerProcess(kubeconfigPath: string): Promise<{ stop: () => Pr
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('scheduler ready')) resolve({ stop });
+      if (out.includes('scheduler ready')) resolve({ stop, pid: child.pid });
     });
     child.once('exit', (code) => reject(new Error(`scheduler exited with ${code} before it was ready`)));
   });
@@ -134,8 +152,8 @@ export const schedulerBench: Benchmark = {
     const nodes = countFromEnv('KCONFORM_BENCH_SCHEDULER_NODES', NODES);
     const pods = countFromEnv('KCONFORM_BENCH_SCHEDULER_PODS', PODS);
     const dir = mkdtempSync(join(tmpdir(), 'kconform-bench-scheduler-'));
-    const cp = await startControlPlane({ stateDir: join(dir, 'cp') });
-    let scheduler: { stop: () => Promise<void> } | undefined;
+    const cp = await startControlPlane({ stateDir: join(dir, 'cp'), nodeArgs: profileArgs() });
+    let scheduler: { stop: () => Promise<void>; pid: number | undefined } | undefined;
     let watchRequest: ClientRequest | undefined;
     try {
       const kc = new k8s.KubeConfig();
@@ -161,6 +179,10 @@ export const schedulerBench: Benchmark = {
       log.info('nodes ready', { nodes, ms: Math.round(nodesMs) });
 
       scheduler = await startSchedulerProcess(cp.kubeconfigPath);
+      const cpuBefore = {
+        apiserver: cpuSeconds(cp.process.pid) ?? 0,
+        scheduler: cpuSeconds(scheduler.pid) ?? 0,
+      };
 
       // The watch that sees each binding; started before the first pod is created.
       const created = new Map<string, number>();
@@ -218,6 +240,8 @@ export const schedulerBench: Benchmark = {
       ]);
       clearTimeout(timer);
       const bound = latencies.length;
+      const cpuMs = (now: number | undefined, before: number): number | undefined =>
+        now === undefined ? undefined : round(((now - before) * 1000 * 1000) / Math.max(bound, 1));
       const seconds = ((bound === pods ? lastBound : performance.now()) - podsStarted) / 1000;
       return {
         nodes,
@@ -227,6 +251,11 @@ export const schedulerBench: Benchmark = {
         nodeSetupMs: round(nodesMs),
         podCreatesPerSecond: Math.round(pods / (createMs / 1000)),
         podsScheduledPerSecond: Math.round(bound / seconds),
+        // CPU milliseconds per 1,000 pods bound, from the first pod's create to the last binding.
+        cpuMsPer1000Pods: {
+          apiserver: cpuMs(cpuSeconds(cp.process.pid), cpuBefore.apiserver),
+          scheduler: cpuMs(cpuSeconds(scheduler.pid), cpuBefore.scheduler),
+        },
         scheduleLatency: {
           p50Ms: round(percentile(latencies, 50)),
           p90Ms: round(percentile(latencies, 90)),

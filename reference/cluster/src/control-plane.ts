@@ -15,6 +15,8 @@ export interface ControlPlaneOptions {
   /** Where the apiserver's JSON log lines go; default `<stateDir>/apiserver.log`. */
   logFile?: string;
   startTimeoutMs?: number;
+  /** Options for node itself, before the apiserver's (e.g. `--cpu-prof` from a bench). */
+  nodeArgs?: string[];
 }
 
 export interface ControlPlane {
@@ -41,7 +43,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   const { openSync, closeSync } = await import('node:fs');
   const logFd = openSync(options.logFile ?? join(stateDir, 'apiserver.log'), 'a');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
     stdio: ['ignore', 'pipe', logFd],
     env: { ...process.env, KCONFORM_LOG: process.env.KCONFORM_LOG ?? 'info' },
   });

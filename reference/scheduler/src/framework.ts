@@ -4,7 +4,7 @@
 // answers per node with a status carrying upstream's reason strings; a score plugin answers 0–100
 // per node.
 import type * as k8s from '@kubernetes/client-node';
-import type { Resources } from './resources.ts';
+import type { Allocatable, Resources } from './resources.ts';
 
 /** upstream's status codes: Unschedulable may be helped by preemption, the other cannot. */
 export type FilterCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable';
@@ -28,6 +28,10 @@ export const unresolvable = (...reasons: string[]): FilterStatus => ({
 /** One node as the scheduler sees it: the Node and the pods bound (or assumed bound) to it. */
 export interface NodeInfo {
   node: k8s.V1Node;
+  /** The node's allocatable, parsed once per Node object (filters and scores read it per pod). */
+  allocatable: Allocatable;
+  /** The NoSchedule taint the node's Ready condition implies (NodeReady), once per Node object. */
+  readyTaint: k8s.V1Taint | undefined;
   pods: k8s.V1Pod[];
   /** Sum of the requests of `pods` (filter semantics: zero where nothing is requested). */
   requested: Resources;

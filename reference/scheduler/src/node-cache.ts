@@ -7,7 +7,8 @@ import type { NodeInfo } from './framework.ts';
 import { hasPodAffinity, hasRequiredAntiAffinity } from './plugins/inter-pod-affinity-terms.ts';
 import { hostPorts, portKey } from './plugins/node-ports.ts';
 import { controllerKey } from './plugins/selector-spread.ts';
-import { podRequests, type Resources } from './resources.ts';
+import { impliedTaint } from './plugins/node-ready.ts';
+import { nodeAllocatable, podRequests, type Resources } from './resources.ts';
 
 interface PodEntry {
   pod: k8s.V1Pod;
@@ -36,10 +37,14 @@ export class NodeCache {
     const existing = this.nodes.get(name);
     if (existing) {
       existing.node = node;
+      existing.allocatable = nodeAllocatable(node);
+      existing.readyTaint = impliedTaint(node);
       return;
     }
     const info: NodeInfo = {
       node,
+      allocatable: nodeAllocatable(node),
+      readyTaint: impliedTaint(node),
       pods: [],
       requested: { milliCpu: 0, memory: 0 },
       nonZeroRequested: { milliCpu: 0, memory: 0 },

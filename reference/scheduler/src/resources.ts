@@ -64,16 +64,23 @@ function containerRequests(c: k8s.V1Container, nonZero: boolean): Resources {
 const requestsCache = new WeakMap<k8s.V1Pod, Resources>();
 const nonZeroCache = new WeakMap<k8s.V1Pod, Resources>();
 const allocatableCache = new WeakMap<k8s.V1Node, Allocatable>();
+const lastRequests: { pod?: k8s.V1Pod; resources: Resources } = { resources: ZERO };
+const lastNonZero: { pod?: k8s.V1Pod; resources: Resources } = { resources: ZERO };
 
 /** The pod's requests; with `nonZero`, a container that requests no cpu (memory) counts as
  * upstream's defaults, as scoring does. Cached per pod object: never mutate a pod passed here. */
 export function podRequests(pod: k8s.V1Pod, nonZero = false): Resources {
+  // A cycle asks for one pod's requests once per node: the last answer is kept at hand.
+  const last = nonZero ? lastNonZero : lastRequests;
+  if (last.pod === pod) return last.resources;
   const cache = nonZero ? nonZeroCache : requestsCache;
   let cached = cache.get(pod);
   if (!cached) {
     cached = computePodRequests(pod, nonZero);
     cache.set(pod, cached);
   }
+  last.pod = pod;
+  last.resources = cached;
   return cached;
 }
 

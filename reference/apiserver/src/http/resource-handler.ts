@@ -352,6 +352,18 @@ function conflictBinding(info: ResourceInfo, name: string, why: string): ApiErro
   );
 }
 
+/** A watch event's JSON line by object and type: watches that get the same object (see
+ * registry/watch.ts) send the same bytes, serialised once. */
+const watchLines = new WeakMap<object, Map<string, string>>();
+
+function watchLine(event: WatchEvent): string {
+  let byType = watchLines.get(event.object);
+  if (!byType) watchLines.set(event.object, (byType = new Map()));
+  let line = byType.get(event.type);
+  if (line === undefined) byType.set(event.type, (line = JSON.stringify(event) + '\n'));
+  return line;
+}
+
 async function serveWatch(
   ctx: ResourceHandlerContext,
   req: IncomingMessage,
@@ -379,16 +391,12 @@ async function serveWatch(
         'Cache-Control': 'no-cache, private',
       });
     }
-    const asTable =
-      table && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')
-        ? {
-            type: event.type,
-            object: toTable(info, [event.object as ApiObject], {
-              resourceVersion: (event.object as ApiObject).metadata.resourceVersion,
-            }),
-          }
-        : event;
-    res.write(JSON.stringify(asTable) + '\n');
+    if (table && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+      const object = toTable(info, [event.object as ApiObject], {
+        resourceVersion: (event.object as ApiObject).metadata.resourceVersion,
+      });
+      res.write(JSON.stringify({ type: event.type, object }) + '\n');
+    } else res.write(watchLine(event));
   };
   let stop: (() => void) | undefined;
   stop = await startWatch(ctx.registry, info, namespace, opts, { onEvent: write, onClose: () => res.end() });

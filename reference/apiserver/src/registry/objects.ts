@@ -46,7 +46,7 @@ export function encode(info: ResourceInfo, obj: ApiObject): string {
   return JSON.stringify({ ...stored, metadata });
 }
 
-export const deepCopy = <T>(value: T): T => structuredClone(value);
+export { clone as deepCopy } from '../validation/access.ts';
 
 /** Time in upstream's RFC 3339 form with whole seconds: `2026-11-24T14:55:00Z`. */
 export function rfc3339(date: Date): string {

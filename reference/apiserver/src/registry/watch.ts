@@ -3,7 +3,12 @@
 // resourceVersion or "0" is given, filter by selectors turning an object that starts or stops
 // matching into ADDED or DELETED, and send BOOKMARKs when asked.
 import { apiVersionOf, storagePrefix, type ResourceInfo } from '../resources.ts';
-import { CompactedError, type WatchEvent as StoreEvent, type Watcher } from '../store/store.ts';
+import {
+  CompactedError,
+  type KeyValue,
+  type WatchEvent as StoreEvent,
+  type Watcher,
+} from '../store/store.ts';
 import { statusError, type Status } from '../api-error.ts';
 import { decode, type ApiObject } from './objects.ts';
 import { parseResourceVersion, type Registry } from './registry.ts';
@@ -26,6 +31,21 @@ export interface WatchSink {
   /** Receives events in order; the last one may be an ERROR, after which `onClose` follows. */
   onEvent(event: WatchEvent): void;
   onClose(): void;
+}
+
+/**
+ * Decoded objects by the store's KeyValue and the resource read through: the embedded store hands
+ * every watch of a resource the same event objects, so one decode serves all of them. Watch
+ * objects are only read from here on (matched, serialised), never changed.
+ */
+const decodedForWatches = new WeakMap<KeyValue, Map<ResourceInfo, ApiObject>>();
+
+function decodeShared(info: ResourceInfo, kv: KeyValue): ApiObject {
+  let byInfo = decodedForWatches.get(kv);
+  if (!byInfo) decodedForWatches.set(kv, (byInfo = new Map()));
+  let obj = byInfo.get(info);
+  if (!obj) byInfo.set(info, (obj = decode(info, kv)));
+  return obj;
 }
 
 /**
@@ -67,16 +87,25 @@ export async function startWatch(
     after = parseResourceVersion(options.resourceVersion);
   }
 
+  // Without selectors every object matches, so an update needs no look at the previous object:
+  // decoding it for nothing was a third of a busy apiserver's watch work.
+  const everything = selection.label.empty && selection.field.empty;
   const toApiEvent = (event: StoreEvent): WatchEvent | undefined => {
-    const current = event.type === 'put' ? decode(info, event.kv) : undefined;
-    const previous = event.prevKv ? decode(info, event.prevKv) : undefined;
+    const current = event.type === 'put' ? decodeShared(info, event.kv) : undefined;
+    const previous =
+      event.prevKv && (event.type === 'delete' || !everything) ? decodeShared(info, event.prevKv) : undefined;
     const nowMatches = current !== undefined && registry.matches(info, selection, current);
-    const usedToMatch = previous !== undefined && registry.matches(info, selection, previous);
+    const usedToMatch = everything
+      ? !!event.prevKv
+      : previous !== undefined && registry.matches(info, selection, previous);
     if (event.type === 'delete') {
       if (!usedToMatch || !previous) return undefined;
       // The deleted object, stamped with the revision of its deletion, as upstream sends it.
-      previous.metadata.resourceVersion = String(event.kv.modRevision);
-      return { type: 'DELETED', object: previous };
+      const resourceVersion = String(event.kv.modRevision);
+      return {
+        type: 'DELETED',
+        object: { ...previous, metadata: { ...previous.metadata, resourceVersion } },
+      };
     }
     if (nowMatches && usedToMatch) return { type: 'MODIFIED', object: current! };
     if (nowMatches) return { type: 'ADDED', object: current! };

@@ -34,9 +34,25 @@ export const strList = (v: unknown): string[] => list(v).map(str);
 /** Go's `len(s)` for a string: UTF-8 bytes, not UTF-16 units. */
 export const byteLen = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-/** A deep copy of a JSON value (pure functions copy before they change anything). */
+/**
+ * A deep copy of a JSON value (pure functions copy before they change anything). Plain objects
+ * and arrays are copied by hand, several times faster than structuredClone on a busy apiserver;
+ * anything else that is not a primitive (a Date, a Buffer) goes to structuredClone.
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    const value = clone((v as Record<string, unknown>)[key]);
+    // A "__proto__" key from a request body stays data, as structuredClone keeps it.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out as T;
 }
 
 /** Go's zero value test on an untyped JSON value (what `omitempty` would drop). */

@@ -3,7 +3,7 @@
 // averaged with equal weights; requests count with upstream's non-zero defaults.
 import type * as k8s from '@kubernetes/client-node';
 import type { ScorePlugin } from '../framework.ts';
-import { nodeAllocatable, podRequests, type Resources } from '../resources.ts';
+import { nodeAllocatable, podRequests, type Allocatable, type Resources } from '../resources.ts';
 
 export const MAX_SCORE = 100;
 
@@ -12,8 +12,10 @@ const free = (requested: number, capacity: number): number =>
 
 /** 0–100: what the node would have left, with the pod on it. */
 export function leastAllocatedScore(pod: k8s.V1Pod, node: k8s.V1Node, nonZeroRequested: Resources): number {
-  const request = podRequests(pod, true);
-  const allocatable = nodeAllocatable(node);
+  return scoreFor(podRequests(pod, true), nodeAllocatable(node), nonZeroRequested);
+}
+
+function scoreFor(request: Resources, allocatable: Allocatable, nonZeroRequested: Resources): number {
   const cpu = free(nonZeroRequested.milliCpu + request.milliCpu, allocatable.milliCpu);
   const memory = free(nonZeroRequested.memory + request.memory, allocatable.memory);
   return Math.floor((cpu + memory) / 2);
@@ -22,5 +24,5 @@ export function leastAllocatedScore(pod: k8s.V1Pod, node: k8s.V1Node, nonZeroReq
 export const leastAllocated = {
   name: 'NodeResourcesLeastAllocated',
   weight: 1,
-  score: (pod, info) => leastAllocatedScore(pod, info.node, info.nonZeroRequested),
+  score: (pod, info) => scoreFor(podRequests(pod, true), info.allocatable, info.nonZeroRequested),
 } satisfies ScorePlugin;

@@ -31,7 +31,7 @@ export function fits(pod: k8s.V1Pod, node: k8s.V1Node): boolean {
 export const nodeReady = {
   name: 'NodeReady',
   filter: (pod, info) => {
-    const taint = impliedTaint(info.node);
+    const taint = info.readyTaint;
     if (!taint || tolerationsTolerate(pod.spec?.tolerations, taint)) return SUCCESS;
     return unresolvable(ERR_REASON(taint));
   },

@@ -3,7 +3,7 @@
 // in upstream's order: pods, cpu, memory.
 import type * as k8s from '@kubernetes/client-node';
 import { SUCCESS, unschedulable, type FilterPlugin, type NodeInfo } from '../framework.ts';
-import { nodeAllocatable, podRequests, type Resources } from '../resources.ts';
+import { podRequests, type Allocatable, type Resources } from '../resources.ts';
 
 export const ERR_REASON_TOO_MANY_PODS = 'Too many pods';
 export const ERR_REASON_CPU = 'Insufficient cpu';
@@ -13,11 +13,10 @@ export const ERR_REASON = { pods: ERR_REASON_TOO_MANY_PODS, cpu: ERR_REASON_CPU,
 /** The reasons the pod does not fit (empty: it fits). */
 export function insufficientResources(
   request: Resources,
-  node: k8s.V1Node,
+  allocatable: Allocatable,
   podCount: number,
   requested: Resources,
 ): string[] {
-  const allocatable = nodeAllocatable(node);
   const reasons: string[] = [];
   if (podCount + 1 > allocatable.pods) reasons.push(ERR_REASON_TOO_MANY_PODS);
   if (request.milliCpu > 0 && request.milliCpu > allocatable.milliCpu - requested.milliCpu)
@@ -28,12 +27,17 @@ export function insufficientResources(
 }
 
 export const fits = (pod: k8s.V1Pod, info: NodeInfo): boolean =>
-  insufficientResources(podRequests(pod), info.node, info.pods.length, info.requested).length === 0;
+  insufficientResources(podRequests(pod), info.allocatable, info.pods.length, info.requested).length === 0;
 
 export const nodeResourcesFit = {
   name: 'NodeResourcesFit',
   filter: (pod, info) => {
-    const reasons = insufficientResources(podRequests(pod), info.node, info.pods.length, info.requested);
+    const reasons = insufficientResources(
+      podRequests(pod),
+      info.allocatable,
+      info.pods.length,
+      info.requested,
+    );
     return reasons.length === 0 ? SUCCESS : unschedulable(...reasons);
   },
 } satisfies FilterPlugin;

@@ -94,6 +94,8 @@ export function normalizeSpread(counts: number[]): number[] {
 export function controllerPeers(pod: k8s.V1Pod, key: string, info: NodeInfo): number {
   const count = info.podsByController.get(key) ?? 0;
   if (count === 0) return 0;
+  // Only a pod bound to this node can be among its pods: a pending one skips the walk.
+  if (pod.spec?.nodeName !== info.node.metadata?.name) return count;
   const uid = pod.metadata?.uid;
   const self = info.pods.find((p) => p.metadata?.uid === uid);
   return self && controllerKey(self) === key ? count - 1 : count;
