@@ -132,6 +132,11 @@ export class NodeCache {
     return this.pods.has(uid);
   }
 
+  /** The pod as the cache counts it (bound or assumed), or undefined. */
+  podOf(uid: string): k8s.V1Pod | undefined {
+    return this.pods.get(uid)?.pod;
+  }
+
   nodeInfos(): NodeInfo[] {
     return [...this.nodes.values()];
   }

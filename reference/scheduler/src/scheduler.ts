@@ -20,6 +20,14 @@ import { VolumeBinder } from './volume-binder.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
+/** Whether two versions of a pod carry the same labels (in any order). */
+function sameLabels(a: k8s.V1Pod, b: k8s.V1Pod): boolean {
+  const x = a.metadata?.labels ?? {};
+  const y = b.metadata?.labels ?? {};
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
+}
+
 export interface SchedulerConfig {
   kubeconfig: k8s.KubeConfig;
   log: Logger;
@@ -220,21 +228,34 @@ export class Scheduler {
       this.queue.moveAllToActiveOrBackoff();
   }
 
-  /** upstream's AssignedPodAdded: a pod on a node may satisfy the required pod affinity of parked
-   * pods; those whose terms it matches are retried. Costs nothing while no pod is parked. */
-  private onAssignedPod(pod: k8s.V1Pod): void {
+  /**
+   * upstream's AssignedPodAdded and AssignedPodUpdate (InterPodAffinity's queueing hint): a pod on
+   * a node may satisfy the required pod affinity of parked pods, and a pod whose labels changed may
+   * no longer match a parked pod's required anti-affinity; those pods are retried. Costs nothing
+   * while no pod is parked. `before`: the pod as the cache counted it until this event.
+   */
+  private onAssignedPod(pod: k8s.V1Pod, before: k8s.V1Pod | undefined): void {
+    const relabelled = before !== undefined && !sameLabels(before, pod);
     this.queue.moveUnschedulableWhere((uid) => {
       const waiting = this.pending.get(uid);
       if (!waiting) return false;
       const labels = this.namespaceLabels.get(pod.metadata?.namespace ?? '') ?? {};
-      return affinityTerms(waiting).requiredAffinity.some((t) => termMatches(t, pod, labels));
+      const terms = affinityTerms(waiting);
+      if (terms.requiredAffinity.some((t) => termMatches(t, pod, labels))) return true;
+      return (
+        relabelled &&
+        terms.requiredAntiAffinity.some((t) => termMatches(t, before, labels) && !termMatches(t, pod, labels))
+      );
     });
   }
 
   private onPod(pod: k8s.V1Pod): void {
     const uid = pod.metadata!.uid!;
+    const before = this.cache.podOf(uid);
     this.cache.updatePod(pod);
-    if (pod.spec?.nodeName && !isTerminal(pod)) this.onAssignedPod(pod);
+    if (pod.spec?.nodeName && !isTerminal(pod)) this.onAssignedPod(pod, before);
+    // A pod that finished frees its node as a deleted one does (upstream's AssignedPodDelete).
+    else if (before && isTerminal(pod)) this.queue.moveAllToActiveOrBackoff();
     if (pod.spec?.nodeName || pod.metadata?.deletionTimestamp || !this.isOurs(pod) || isTerminal(pod)) {
       this.forgetPending(uid);
       return;

@@ -130,6 +130,37 @@ describe('reference scheduler: inter-pod affinity against the apiserver @host', 
     expect(await boundNode('follower')).to.equal('node-a');
   });
 
+  it('a pod parked by required anti-affinity is retried when a blocking pod’s labels change', async () => {
+    for (const node of ['node-a', 'node-b']) {
+      await create(pod(`guard-${node}`, { role: 'guard' }, pinned(node)));
+      await boundNode(`guard-${node}`);
+    }
+    await create(
+      pod(
+        'shy',
+        {},
+        {
+          affinity: {
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ role: 'guard' })] },
+          },
+        },
+      ),
+    );
+    expect((await unschedulableMessage('shy')).message).to.include(
+      "2 node(s) didn't match pod anti-affinity rules",
+    );
+    // Nothing else changes (no node update, no delete): only the relabelling can bring it back
+    // before the 5-minute flush of parked pods.
+    await core.patchNamespacedPod(
+      { name: 'guard-node-b', namespace: NS, body: { metadata: { labels: { role: 'retired' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    expect(await boundNode('shy')).to.equal('node-b');
+    for (const node of ['node-a', 'node-b'])
+      await core.deleteNamespacedPod({ name: `guard-${node}`, namespace: NS, gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({ name: 'shy', namespace: NS, gracePeriodSeconds: 0 });
+  });
+
   it('a namespaceSelector reaches pods in the namespaces whose labels it selects', async () => {
     await create(pod('peer', { app: 'peer' }, pinned('node-a'), PEERS_NS));
     expect(await boundNode('peer', PEERS_NS)).to.equal('node-a');
