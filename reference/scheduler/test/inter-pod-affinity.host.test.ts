@@ -161,6 +161,45 @@ describe('reference scheduler: inter-pod affinity against the apiserver @host', 
     await core.deleteNamespacedPod({ name: 'shy', namespace: NS, gracePeriodSeconds: 0 });
   });
 
+  it('matchLabelKeys: the apiserver narrows a term to the pod’s own revision, and the scheduler follows', async () => {
+    const roll = (name: string, rev: string) =>
+      pod(
+        name,
+        { app: 'roll', rev },
+        {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                term({ app: 'roll' }, { matchLabelKeys: ['rev'] }),
+              ],
+            },
+          },
+        },
+      );
+    const names = ['roll-r1-a', 'roll-r1-b', 'roll-r2-a', 'roll-r1-c'];
+    for (const name of names.slice(0, 2)) await create(roll(name, 'r1'));
+    expect((await Promise.all(names.slice(0, 2).map((n) => boundNode(n)))).sort()).to.deep.equal([
+      'node-a',
+      'node-b',
+    ]);
+    // app=roll runs on both nodes, but only pods of revision r2 count for an r2 pod.
+    await create(roll('roll-r2-a', 'r2'));
+    await boundNode('roll-r2-a');
+    const stored = await core.readNamespacedPod({ name: 'roll-r2-a', namespace: NS });
+    expect(
+      stored.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]
+        ?.labelSelector,
+    ).to.deep.equal({
+      matchLabels: { app: 'roll' },
+      matchExpressions: [{ key: 'rev', operator: 'In', values: ['r2'] }],
+    });
+    await create(roll('roll-r1-c', 'r1'));
+    expect((await unschedulableMessage('roll-r1-c')).message).to.include(
+      "2 node(s) didn't match pod anti-affinity rules",
+    );
+    for (const name of names) await core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+  });
+
   it('a namespaceSelector reaches pods in the namespaces whose labels it selects', async () => {
     await create(pod('peer', { app: 'peer' }, pinned('node-a'), PEERS_NS));
     expect(await boundNode('peer', PEERS_NS)).to.equal('node-a');

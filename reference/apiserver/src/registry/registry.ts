@@ -2,6 +2,7 @@
 // with upstream's semantics (generateName, uid, resourceVersion preconditions, 409 Conflict,
 // graceful deletion, finalizers). One instance serves every resource; what differs per resource
 // comes from the resource table, the strategy helpers and the object rules.
+import { mergeMatchLabelKeys } from '../validation/pod-affinity.ts';
 import { randomUUID } from 'node:crypto';
 import {
   alreadyExists,
@@ -526,6 +527,7 @@ function prepareForCreate(info: ResourceInfo, obj: ApiObject): void {
   switch (info.kind) {
     case 'Pod':
       obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
+      mergeMatchLabelKeys(obj);
       break;
     case 'Namespace':
       obj.status = { phase: 'Active' };

@@ -10,17 +10,16 @@ import { int, isObj, isSet, list, obj, type Obj, str, strMap } from './access.ts
 import { FieldPath, forbidden, invalid, notSupported, required, type FieldError } from './field-error.ts';
 import { GoRepr, goQuote, goStringMap, goStringSlice } from './go-format.ts';
 import { validateKind, type KindValidation } from './core-v1.ts';
-import { isValidLabelValue, nameIsDNSSubdomain, regexError } from './names.ts';
+import { nameIsDNSSubdomain, regexError } from './names.ts';
 import {
   FIELD_IMMUTABLE,
   IS_NEGATIVE,
   validateCoreObjectMetaUpdate,
-  validateLabelName,
-  validateLabels,
   validateObjectMeta,
 } from './object-meta.ts';
 import type { ResolvedOptions, ValidationOptions } from './options.ts';
 import { labelSelectorFromObject, type LabelSelector } from '../selectors.ts';
+import { validateLabelSelector } from './label-selector.ts';
 import { validateControllerPodTemplate } from './replication-controller.ts';
 
 const SPEC = FieldPath.of('spec');
@@ -41,34 +40,6 @@ function goLabelSelector(raw: unknown): GoRepr {
         .join(', ')}}`
     : '[]v1.LabelSelectorRequirement(nil)';
   return new GoRepr(`v1.LabelSelector{MatchLabels:${labels.repr}, MatchExpressions:${exprs}}`);
-}
-
-/** ValidateLabelSelector with AllowInvalidLabelValueInSelector off. */
-export function validateLabelSelector(raw: unknown, path: FieldPath): FieldError[] {
-  const sel = obj(raw);
-  const errs = validateLabels(sel.matchLabels, path.child('matchLabels'));
-  list(sel.matchExpressions).forEach((e, i) => {
-    const r = obj(e);
-    const at = path.child('matchExpressions').index(i);
-    const operator = str(r.operator);
-    const values = list(r.values).map(str);
-    if (operator === 'In' || operator === 'NotIn') {
-      if (values.length === 0)
-        errs.push(required(at.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
-    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
-      if (values.length > 0)
-        errs.push(
-          forbidden(at.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-        );
-    } else {
-      errs.push(invalid(at.child('operator'), operator, 'not a valid selector operator'));
-    }
-    errs.push(...validateLabelName(str(r.key), at.child('key')));
-    values.forEach((v, j) => {
-      for (const msg of isValidLabelValue(v)) errs.push(invalid(at.child('values').index(j), v, msg));
-    });
-  });
-  return errs;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type FieldError,
   type FieldPath,
 } from './field-error.ts';
+import { validatePodAffinity } from './pod-affinity.ts';
 import { goStringSlice } from './go-format.ts';
 import {
   inclusiveRangeError,
@@ -358,6 +359,7 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
     if (v.length > 0) errs.push(...dnsLabelErrors(v, path.child(field)));
   }
   errs.push(...validateTolerations(spec.tolerations, path.child('tolerations')));
+  errs.push(...validatePodAffinity(spec.affinity, path.child('affinity')));
   list(spec.hostAliases).forEach((a, i) => {
     const alias = obj(a);
     const p = path.child('hostAliases').index(i);
