@@ -81,6 +81,17 @@ export function inertPod(name: string, options: InertPodOptions = {}): V1Pod {
   };
 }
 
+/** The non-empty lines a container has logged so far. */
+export async function logLines(
+  cluster: Cluster,
+  namespace: string,
+  pod: string,
+  container: string,
+): Promise<string[]> {
+  const log = await cluster.core.readNamespacedPodLog({ name: pod, namespace, container });
+  return log.split('\n').filter(Boolean);
+}
+
 /** One line per pod for a timeout message: phase, then each container's state and counters. */
 export function describePod(pod: V1Pod | undefined): string {
   if (!pod) return 'absent';

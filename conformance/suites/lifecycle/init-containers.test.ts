@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { useTestNamespace } from '../../lib/namespace.ts';
+import { logLines } from '../../lib/pods.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget } from '../../lib/wait.ts';
 import {
@@ -70,15 +71,10 @@ describe('lifecycle: init containers', () => {
       expect(status?.ready, `${name} ready`).to.equal(true);
     }
     expect(conditionOf(pod, 'Initialized')?.status, 'Initialized').to.equal('True');
-    const log = await ns.cluster.core.readNamespacedPodLog({
-      name: 'init-always',
-      namespace: ns.name,
-      container: 'run1',
-    });
-    expect(log.split('\n').filter(Boolean), 'what the init containers wrote, in order').to.deep.equal([
-      'init1',
-      'init2',
-    ]);
+    expect(
+      await logLines(ns.cluster, ns.name, 'init-always', 'run1'),
+      'what the init containers wrote, in order',
+    ).to.deep.equal(['init1', 'init2']);
   });
 
   it('[LIFECYCLE-INIT-RESTART-NEVER] a Never pod whose init and app containers succeed ends Succeeded', async () => {

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { V1Container } from '@kubernetes/client-node';
 import { useTestNamespace } from '../../lib/namespace.ts';
+import { logLines } from '../../lib/pods.ts';
 import { spec, useSpecTimeouts } from '../../lib/specs.ts';
 import { Budget, pollUntil } from '../../lib/wait.ts';
 import {
@@ -73,15 +74,10 @@ describe('lifecycle: sidecar (restartable init) containers', () => {
     });
     expect(containerOf(pod, 'main')?.state?.running, 'the app container runs').to.not.equal(undefined);
     expect(conditionOf(pod, 'Initialized')?.status).to.equal('True');
-    const log = await ns.cluster.core.readNamespacedPodLog({
-      name: 'sidecar-order',
-      namespace: ns.name,
-      container: 'main',
-    });
-    expect(log.split('\n').filter(Boolean), 'the order the init containers wrote in').to.deep.equal([
-      'proxy',
-      'setup',
-    ]);
+    expect(
+      await logLines(ns.cluster, ns.name, 'sidecar-order', 'main'),
+      'the order the init containers wrote in',
+    ).to.deep.equal(['proxy', 'setup']);
   });
 
   it('[LIFECYCLE-SIDECAR-RESTART] a sidecar that exits is restarted, also in a Never pod, while the app keeps running', async () => {

@@ -13,6 +13,7 @@ import {
   hostnameServer,
   isReady,
   notDeleting,
+  expectControlledReplicas,
   ownedBy,
   podSpec,
   replicasServeTheirNames,
@@ -44,19 +45,7 @@ describe('replication: ReplicaSet', () => {
       budget.left(),
       (p) => p.filter(notDeleting).filter(isReady).length === 2,
     );
-    for (const pod of pods) {
-      expect(pod.metadata?.name).to.match(/^serve-[a-z0-9]{5}$/);
-      expect(pod.metadata?.ownerReferences).to.deep.equal([
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          name: 'serve',
-          uid: rs.metadata!.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ]);
-    }
+    expectControlledReplicas(pods, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: rs.metadata });
     await replicasServeTheirNames(ns.cluster, ns.name, pods, 'serve', budget.left());
     await waitForReplicaSet(
       ns.cluster,

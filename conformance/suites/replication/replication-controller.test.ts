@@ -14,6 +14,7 @@ import {
   hostnameServer,
   isReady,
   notDeleting,
+  expectControlledReplicas,
   ownedBy,
   podSpec,
   replicasServeTheirNames,
@@ -63,19 +64,11 @@ describe('replication: ReplicationController', () => {
       budget.left(),
       (p) => p.filter(notDeleting).filter(isReady).length === 2,
     );
-    for (const pod of pods) {
-      expect(pod.metadata?.name).to.match(/^serve-[a-z0-9]{5}$/);
-      expect(pod.metadata?.ownerReferences).to.deep.equal([
-        {
-          apiVersion: 'v1',
-          kind: 'ReplicationController',
-          name: 'serve',
-          uid: rc.metadata!.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ]);
-    }
+    expectControlledReplicas(pods, {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: rc.metadata,
+    });
     // From inside the first replica, each replica answers with its own name.
     await replicasServeTheirNames(ns.cluster, ns.name, pods, 'serve', budget.left());
     await waitForRc(

@@ -1,6 +1,7 @@
 // What the replication and scheduling tests share: a service account their pods name, busybox
 // containers, ReplicationController bodies, a watch-driven wait over a label-selected set of pods,
 // and the evidence that each replica serves (its own name, asked from inside another replica).
+import { expect } from 'chai';
 import * as k8s from '@kubernetes/client-node';
 import type {
   CoreV1Event,
@@ -108,6 +109,30 @@ export const ownedBy =
   (owner: { metadata?: V1ObjectMeta }) =>
   (object: { metadata?: V1ObjectMeta }): boolean =>
     object.metadata?.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata?.uid) ?? false;
+
+/**
+ * Each replica is named `<owner>-<5 characters>` (generateName) and carries exactly one
+ * ownerReference: its controller `owner`, blocking the owner's foreground deletion.
+ */
+export function expectControlledReplicas(
+  pods: V1Pod[],
+  owner: { apiVersion: string; kind: string; metadata?: V1ObjectMeta },
+): void {
+  const name = owner.metadata!.name!;
+  for (const pod of pods) {
+    expect(pod.metadata?.name).to.match(new RegExp(`^${name}-[a-z0-9]{5}$`));
+    expect(pod.metadata?.ownerReferences).to.deep.equal([
+      {
+        apiVersion: owner.apiVersion,
+        kind: owner.kind,
+        name,
+        uid: owner.metadata!.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+  }
+}
 
 /**
  * From inside the first of `pods` (whose `container` has nc), each pod answers an HTTP GET on

@@ -2,10 +2,10 @@
 // create, apply (client- and server-side merge of the template), scale, set image, get columns,
 // explain, and the refusals kubectl shows. No controllers run: only the API is exercised.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubectlWith } from './support/kubectl.ts';
 import { startSecureTestApi, type SecureTestApi } from './support/test-api.ts';
 
 const DEPLOYMENT = (image: string, replicas: number) => `apiVersion: apps/v1
@@ -57,21 +57,7 @@ describe('the real kubectl with apps/v1 against the reference apiserver @host', 
   let api: SecureTestApi;
   let dir: string;
 
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'kubectl',
-        ['--kubeconfig', api.kubeconfigPath, ...args],
-        { encoding: 'utf8', timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  const ok = async (...args: string[]) => {
-    const r = await run(args);
-    expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
+  const { kubectl, ok } = kubectlWith(() => api.kubeconfigPath);
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -136,7 +122,7 @@ describe('the real kubectl with apps/v1 against the reference apiserver @host', 
     expect(table.split('\n')[0]).to.match(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
     expect(table).to.match(/front\s+2\s+0\s+0\s+\d+s/);
     expect(await ok('scale', 'rs', 'front', '--replicas', '0')).to.include('replicaset.apps/front scaled');
-    const r = await run([
+    const r = await kubectl(
       'patch',
       'rs',
       'front',
@@ -144,7 +130,7 @@ describe('the real kubectl with apps/v1 against the reference apiserver @host', 
       'merge',
       '-p',
       '{"spec":{"selector":{"matchExpressions":null,"matchLabels":{"tier":"front"}}}}',
-    ]);
+    );
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.include(
       'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"tier":"front"}',

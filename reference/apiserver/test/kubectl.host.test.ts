@@ -1,10 +1,11 @@
 // @host: the real kubectl (already on the machine) against the reference apiserver over HTTPS
 // with a bearer token: the everyday workflow an operator runs, end to end.
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubectlWith, runKubectl as run } from './support/kubectl.ts';
 import { startSecureTestApi, type SecureTestApi } from './support/test-api.ts';
 
 const MANIFEST = (image: string, replicasLabel: string) => `apiVersion: v1
@@ -41,19 +42,7 @@ describe('the real kubectl against the reference apiserver @host', function () {
   let api: SecureTestApi;
   let dir: string;
 
-  // kubectl runs as a child process while this process serves it: never block on it (no spawnSync).
-  const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('kubectl', args, { encoding: 'utf8', timeout: 60_000, env }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  const kubectl = (...args: string[]) => run(['--kubeconfig', api.kubeconfigPath, ...args]);
-  const ok = async (...args: string[]) => {
-    const r = await kubectl(...args);
-    expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
+  const { kubectl, ok } = kubectlWith(() => api.kubeconfigPath);
 
   before(async () => {
     api = await startSecureTestApi();

@@ -17,7 +17,7 @@ import { startControlPlane, type ControlPlane } from '../../cluster/src/control-
 import { Kubelet } from '../src/kubelet.ts';
 import { LEASE_NAMESPACE } from '../src/node/lease.ts';
 import { LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_UID } from '../src/runtime/container-runtime.ts';
-import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
+import { fixtureImages, RUN_ID, testGuard, podUntil as podUntilIn } from './support/host-node.ts';
 
 const NODE = `kf-${RUN_ID}`;
 const NODE_INDEX = 100 + (process.pid % 40); // clear of other test files' indices
@@ -86,21 +86,8 @@ describe('reference kubelet under faults @host', function () {
     },
   });
 
-  async function podUntil(
-    name: string,
-    what: string,
-    done: (p: k8s.V1Pod) => boolean,
-    timeoutMs = 60_000,
-  ): Promise<k8s.V1Pod> {
-    return retryUntil(() => core.readNamespacedPod({ name, namespace: NS }), {
-      what: `pod ${NS}/${name} ${what}`,
-      timeoutMs,
-      intervalMs: 200,
-      done,
-      describe: (p) =>
-        `last status ${JSON.stringify(p?.status?.containerStatuses)} podIP ${p?.status?.podIP}`,
-    });
-  }
+  const podUntil = (name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 60_000) =>
+    podUntilIn(core, NS, name, what, done, timeoutMs);
 
   const running = (p: k8s.V1Pod): boolean =>
     p.status?.phase === 'Running' &&

@@ -12,7 +12,7 @@ import { silentLogger } from '../../../common/src/log.ts';
 import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
 import { Kubelet } from '../src/kubelet.ts';
 import { LABEL_NODE } from '../src/runtime/container-runtime.ts';
-import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
+import { fixtureImages, RUN_ID, testGuard, podUntil as podUntilIn } from './support/host-node.ts';
 
 const NODE = `kl-${RUN_ID}`;
 const NODE_INDEX = 200 + (process.pid % 50); // clear of other test files' indices
@@ -68,24 +68,8 @@ describe('reference kubelet end to end @host', function () {
     },
   });
 
-  /** Waits on a watch of one pod until `done` holds; the error shows the last status seen. */
-  async function podUntil(
-    name: string,
-    what: string,
-    done: (p: k8s.V1Pod) => boolean,
-    timeoutMs = 60_000,
-  ): Promise<k8s.V1Pod> {
-    const deadline = Date.now() + timeoutMs;
-    let last: k8s.V1Pod | undefined;
-    while (Date.now() < deadline) {
-      last = await core.readNamespacedPod({ name, namespace: 'kl' }).catch(() => undefined);
-      if (last && done(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(
-      `pod kl/${name}: ${what} not seen after ${timeoutMs} ms; last status ${JSON.stringify(last?.status)}`,
-    );
-  }
+  const podUntil = (name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 60_000) =>
+    podUntilIn(core, 'kl', name, what, done, timeoutMs);
 
   it('registers its node Ready with a pod CIDR from the pod range', async () => {
     const node = await core.readNode({ name: NODE });

@@ -5,17 +5,19 @@
 // envFrom, service variables, $(VAR) in command), the kubelet-managed /etc/hosts and resolv.conf,
 // and resources (cgroup settings, OOMKilled). Nothing is left on the host afterwards.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { runCommand } from '../../../common/src/exec.ts';
-import { silentLogger } from '../../../common/src/log.ts';
-import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
-import { Kubelet } from '../src/kubelet.ts';
 import { LABEL_NODE } from '../src/runtime/container-runtime.ts';
-import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
+import {
+  fixtureImages,
+  RUN_ID,
+  podUntil as podUntilIn,
+  startKubeletTestNode,
+  type KubeletTestNode,
+} from './support/host-node.ts';
 
 const NODE = `ke-${RUN_ID}`;
 const NODE_INDEX = 150 + (process.pid % 50); // clear of kubelet.host.test.ts's 200..249
@@ -26,39 +28,27 @@ describe('reference kubelet: volumes, environment, /etc files and resources @hos
   const docker = new Docker();
   const images = fixtureImages();
   let dir: string;
-  let cp: ControlPlane;
+  let bed: KubeletTestNode | undefined;
   let core: k8s.CoreV1Api;
-  let kubelet: Kubelet;
-  const guard = testGuard('E');
   const podsDir = (): string => join(dir, 'node', 'pods');
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-kubelet-env-'));
-    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cp.kubeconfigPath);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    await guard.install();
-    writeFileSync(join(dir, 'host-resolv.conf'), 'nameserver 192.0.2.53\nsearch corp.example\n');
-    kubelet = new Kubelet({
+    bed = await startKubeletTestNode({
+      prefix: 'kconform-kubelet-env-',
+      guardTag: 'E',
       nodeName: NODE,
       nodeIndex: NODE_INDEX,
-      kubeconfig: kc,
-      docker,
-      stateDir: join(dir, 'node'),
-      pauseImage: images.pause,
-      log: silentLogger,
-      resolvConf: join(dir, 'host-resolv.conf'),
+      namespace: NS,
+      kubelet: (folder) => {
+        writeFileSync(join(folder, 'host-resolv.conf'), 'nameserver 192.0.2.53\nsearch corp.example\n');
+        return { resolvConf: join(folder, 'host-resolv.conf') };
+      },
     });
-    await kubelet.start();
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    ({ dir, core } = bed);
   });
 
   after(async () => {
-    await kubelet?.destroy().catch(() => undefined);
-    await guard.remove().catch(() => undefined);
-    await cp?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bed?.stop();
   });
 
   const pod = (
@@ -75,18 +65,8 @@ describe('reference kubelet: volumes, environment, /etc files and resources @hos
     ...extra,
   });
 
-  async function podUntil(name: string, what: string, done: (p: k8s.V1Pod) => boolean): Promise<k8s.V1Pod> {
-    const deadline = Date.now() + 60_000;
-    let last: k8s.V1Pod | undefined;
-    while (Date.now() < deadline) {
-      last = await core.readNamespacedPod({ name, namespace: NS }).catch(() => undefined);
-      if (last && done(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(
-      `pod ${NS}/${name}: ${what} not seen after 60000 ms; last status ${JSON.stringify(last?.status)}`,
-    );
-  }
+  const podUntil = (name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 60_000) =>
+    podUntilIn(core, NS, name, what, done, timeoutMs);
   const running = (name: string): Promise<k8s.V1Pod> =>
     podUntil(
       name,
@@ -533,7 +513,7 @@ describe('reference kubelet: volumes, environment, /etc files and resources @hos
   });
 
   it('leaves nothing of its node behind when destroyed', async () => {
-    await kubelet.destroy();
+    await bed!.kubelet.destroy();
     const containers = await docker.listContainers({
       all: true,
       filters: { label: [`${LABEL_NODE}=${NODE}`] },

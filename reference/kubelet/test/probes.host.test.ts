@@ -5,15 +5,16 @@
 // on the kubelet's /metrics/probes. Bounded waits; the node, its containers and the guard go in
 // `after`.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Docker from 'dockerode';
-import * as k8s from '@kubernetes/client-node';
-import { silentLogger } from '../../../common/src/log.ts';
-import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
-import { Kubelet } from '../src/kubelet.ts';
-import { fixtureImages, RUN_ID, testGuard } from './support/host-node.ts';
+import type * as k8s from '@kubernetes/client-node';
+import type { Kubelet } from '../src/kubelet.ts';
+import {
+  fixtureImages,
+  RUN_ID,
+  podUntil as podUntilIn,
+  startKubeletTestNode,
+  type KubeletTestNode,
+} from './support/host-node.ts';
 
 const NODE = `pr-${RUN_ID}`;
 const NODE_INDEX = 60 + (process.pid % 20); // clear of other test files' indices
@@ -22,37 +23,23 @@ const NS = 'probes';
 describe('kubelet probes end to end @host', function () {
   this.timeout(180_000);
   const images = fixtureImages();
-  let dir: string;
-  let cp: ControlPlane;
+  let bed: KubeletTestNode | undefined;
   let core: k8s.CoreV1Api;
   let kubelet: Kubelet;
-  const guard = testGuard('P');
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-probes-'));
-    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cp.kubeconfigPath);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    await guard.install(); // before any pod starts
-    kubelet = new Kubelet({
+    bed = await startKubeletTestNode({
+      prefix: 'kconform-probes-',
+      guardTag: 'P',
       nodeName: NODE,
       nodeIndex: NODE_INDEX,
-      kubeconfig: kc,
-      docker: new Docker(),
-      stateDir: join(dir, 'node'),
-      pauseImage: images.pause,
-      log: silentLogger,
+      namespace: NS,
     });
-    await kubelet.start();
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    ({ core, kubelet } = bed);
   });
 
   after(async () => {
-    await kubelet?.destroy().catch(() => undefined);
-    await guard.remove().catch(() => undefined);
-    await cp?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bed?.stop();
   });
 
   const probePod = (name: string, command: string, probes: Partial<k8s.V1Container>): k8s.V1Pod => ({
@@ -64,18 +51,8 @@ describe('kubelet probes end to end @host', function () {
     },
   });
 
-  async function podUntil(name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 90_000) {
-    const deadline = Date.now() + timeoutMs;
-    let last: k8s.V1Pod | undefined;
-    while (Date.now() < deadline) {
-      last = await core.readNamespacedPod({ name, namespace: NS }).catch(() => undefined);
-      if (last && done(last)) return last;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(
-      `pod ${NS}/${name}: ${what} not seen after ${timeoutMs} ms; status ${JSON.stringify(last?.status)}`,
-    );
-  }
+  const podUntil = (name: string, what: string, done: (p: k8s.V1Pod) => boolean, timeoutMs = 90_000) =>
+    podUntilIn(core, NS, name, what, done, timeoutMs);
 
   const eventsOf = async (name: string): Promise<k8s.CoreV1Event[]> =>
     (await core.listNamespacedEvent({ namespace: NS, fieldSelector: `involvedObject.name=${name}` })).items;

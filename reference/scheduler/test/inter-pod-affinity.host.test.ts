@@ -4,14 +4,15 @@
 // target and follows it once it is bound; a namespaceSelector reaches pods in labelled
 // namespaces; preferred terms steer placement against what resources alone would pick.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { silentLogger } from '../../../common/src/log.ts';
-import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
-import { Scheduler } from '../src/scheduler.ts';
-import { createReadyNode, waitFor } from './support-host.ts';
+import {
+  boundNode as bound,
+  createReadyNode,
+  failedSchedulingEvent,
+  startSchedulerCluster,
+  unschedulableCondition,
+  type SchedulerCluster,
+} from './support-host.ts';
 
 const NS = 'affinity';
 const PEERS_NS = 'affinity-peers';
@@ -25,10 +26,8 @@ const term = (labels: Record<string, string>, extra: Partial<k8s.V1PodAffinityTe
 
 describe('reference scheduler: inter-pod affinity against the apiserver @host', function () {
   this.timeout(120_000);
-  let dir: string;
-  let cp: ControlPlane;
+  let cluster: SchedulerCluster | undefined;
   let core: k8s.CoreV1Api;
-  let scheduler: Scheduler;
 
   const pod = (
     name: string,
@@ -44,42 +43,23 @@ describe('reference scheduler: inter-pod affinity against the apiserver @host', 
   });
   const create = (p: k8s.V1Pod) => core.createNamespacedPod({ namespace: p.metadata!.namespace!, body: p });
   const pinned = (node: string) => ({ nodeSelector: { [HOST]: node } });
-  const boundNode = (name: string, namespace = NS) =>
-    waitFor(`pod ${namespace}/${name} bound`, 30_000, async () => {
-      const p = await core.readNamespacedPod({ name, namespace });
-      return p.spec?.nodeName || undefined;
-    });
-  const unschedulableMessage = (name: string) =>
-    waitFor(`PodScheduled=False on ${name}`, 30_000, async () => {
-      const p = await core.readNamespacedPod({ name, namespace: NS });
-      const c = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
-      return c?.status === 'False' && !p.spec?.nodeName ? c : undefined;
-    });
-  const failedSchedulingEvent = (name: string) =>
-    waitFor(`FailedScheduling event for ${name}`, 30_000, async () => {
-      const events = await core.listNamespacedEvent({ namespace: NS });
-      return events.items.find((e) => e.involvedObject?.name === name && e.reason === 'FailedScheduling');
-    });
+  const boundNode = (name: string, namespace = NS) => bound(core, namespace, name);
+  const unschedulableMessage = (name: string) => unschedulableCondition(core, NS, name);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-affinity-'));
-    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cp.kubeconfigPath);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
-    await core.createNamespace({ body: { metadata: { name: PEERS_NS, labels: { team: 'peers' } } } });
+    cluster = await startSchedulerCluster('kconform-affinity-', [
+      { metadata: { name: NS } },
+      { metadata: { name: PEERS_NS, labels: { team: 'peers' } } },
+    ]);
+    ({ core } = cluster);
     // node-b is four times node-a: resources alone send every pod to node-b.
     await createReadyNode(core, 'node-a', { cpu: '2', memory: '4Gi', labels: { disk: 'ssd' } });
     await createReadyNode(core, 'node-b', { cpu: '8', memory: '16Gi' });
-    scheduler = new Scheduler({ kubeconfig: kc, log: silentLogger });
-    await scheduler.start();
+    await cluster.startScheduler();
   });
 
   after(async () => {
-    await scheduler?.stop();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   it('required anti-affinity on hostname places one pod per node and reports the third as upstream does', async () => {
@@ -100,7 +80,7 @@ describe('reference scheduler: inter-pod affinity against the apiserver @host', 
       "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. " +
       'preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
     expect(await unschedulableMessage('spread-3')).to.include({ reason: 'Unschedulable', message });
-    expect(await failedSchedulingEvent('spread-3')).to.deep.include({ type: 'Warning', message });
+    expect(await failedSchedulingEvent(core, NS, 'spread-3')).to.deep.include({ type: 'Warning', message });
 
     // A replica going away frees its node for the pending one.
     await core.deleteNamespacedPod({ name: 'spread-1', namespace: NS, gracePeriodSeconds: 0 });

@@ -2,23 +2,22 @@
 // kubelet behind them: binding, nodeSelector, taints, spreading, and an impossible pod that is
 // reported Unschedulable with upstream's message and placed once a fitting node appears.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { silentLogger } from '../../../common/src/log.ts';
-import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
-import { Scheduler } from '../src/scheduler.ts';
-import { createReadyNode, waitFor } from './support-host.ts';
+import type * as k8s from '@kubernetes/client-node';
+import {
+  boundNode as bound,
+  createReadyNode,
+  failedSchedulingEvent,
+  startSchedulerCluster,
+  unschedulableCondition,
+  type SchedulerCluster,
+} from './support-host.ts';
 
 const NS = 'sched';
 
 describe('reference scheduler against the apiserver @host', function () {
   this.timeout(120_000);
-  let dir: string;
-  let cp: ControlPlane;
+  let cluster: SchedulerCluster | undefined;
   let core: k8s.CoreV1Api;
-  let scheduler: Scheduler;
 
   const pod = (
     name: string,
@@ -33,19 +32,11 @@ describe('reference scheduler against the apiserver @host', function () {
     },
   });
   const create = (p: k8s.V1Pod) => core.createNamespacedPod({ namespace: NS, body: p });
-  const boundNode = (name: string, timeoutMs = 30_000) =>
-    waitFor(`pod ${NS}/${name} bound`, timeoutMs, async () => {
-      const p = await core.readNamespacedPod({ name, namespace: NS });
-      return p.spec?.nodeName || undefined;
-    });
+  const boundNode = (name: string) => bound(core, NS, name);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kconform-scheduler-'));
-    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cp.kubeconfigPath);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    cluster = await startSchedulerCluster('kconform-scheduler-', [{ metadata: { name: NS } }]);
+    ({ core } = cluster);
     await createReadyNode(core, 'node-a', { cpu: '2', labels: { pool: 'general', disk: 'ssd' } });
     await createReadyNode(core, 'node-b', { cpu: '2', labels: { pool: 'general' } });
     await createReadyNode(core, 'node-gpu', {
@@ -53,14 +44,11 @@ describe('reference scheduler against the apiserver @host', function () {
       labels: { pool: 'gpu' },
       taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }],
     });
-    scheduler = new Scheduler({ kubeconfig: kc, log: silentLogger });
-    await scheduler.start();
+    await cluster.startScheduler();
   });
 
   after(async () => {
-    await scheduler?.stop();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   it('binds a pod to a fitting node and marks it PodScheduled', async () => {
@@ -134,21 +122,14 @@ describe('reference scheduler against the apiserver @host', function () {
       '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. ' +
       'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, ' +
       '2 No preemption victims found for incoming pod.';
-    const condition = await waitFor('PodScheduled=False on huge', 30_000, async () => {
-      const p = await core.readNamespacedPod({ name: 'huge', namespace: NS });
-      const c = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
-      return c?.status === 'False' ? c : undefined;
-    });
+    const condition = await unschedulableCondition(core, NS, 'huge');
     expect(condition).to.include({ status: 'False', reason: 'Unschedulable', message });
-    const event = await waitFor('FailedScheduling event for huge', 30_000, async () => {
-      const events = await core.listNamespacedEvent({ namespace: NS });
-      return events.items.find((e) => e.involvedObject?.name === 'huge' && e.reason === 'FailedScheduling');
-    });
+    const event = await failedSchedulingEvent(core, NS, 'huge');
     expect(event).to.deep.include({ type: 'Warning', message, reportingComponent: 'default-scheduler' });
     expect(event.source?.component).to.equal('default-scheduler');
     expect(event.involvedObject).to.include({ kind: 'Pod', namespace: NS, name: 'huge' });
 
     await createReadyNode(core, 'node-huge', { cpu: '128', memory: '256Gi' });
-    expect(await boundNode('huge', 30_000)).to.equal('node-huge');
+    expect(await boundNode('huge')).to.equal('node-huge');
   });
 });

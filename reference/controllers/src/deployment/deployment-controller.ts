@@ -9,7 +9,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { controllerLoop, keyOf, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { controllerRefFor, type OwnerKind } from '../replication/pod-template.ts';
 import { apiErrorMessage, fromCache, isConflict, isNotFound, statusCode } from '../util/api-errors.ts';
 import { labelSelectorMatches } from '../util/label-selector.ts';
@@ -81,14 +81,12 @@ export class DeploymentController implements Controller {
     this.replicaSets = ctx.informers.for('replicasets');
     this.pods = ctx.informers.for('pods');
     this.recorder = ctx.recorder(COMPONENT);
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => this.deployments.list().map(keyOf),
-    });
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (key) => this.sync(key),
+      () => this.deployments.list().map(keyOf),
+    );
     this.deployments.onChange({
       add: (d) => this.loop.add(keyOf(d)),
       update: (d) => this.loop.add(keyOf(d)),

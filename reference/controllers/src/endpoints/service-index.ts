@@ -4,7 +4,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Informer } from '../framework/informers.ts';
 import type { ControllerContext } from '../framework/controller.ts';
-import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { controllerLoop, keyOf, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { selectorMatches } from '../util/pod-state.ts';
 import { podTriggerTime } from './pod-endpoints.ts';
 
@@ -89,14 +89,7 @@ export class ServiceWatch {
     this.services = ctx.informers.for('services');
     this.pods = ctx.informers.for('pods');
     this.index = new ServiceIndex(this.services);
-    this.loop = new ReconcileLoop({
-      name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile,
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => this.services.list().map(keyOf),
-    });
+    this.loop = controllerLoop(ctx, name, reconcile, () => this.services.list().map(keyOf));
     const serviceChanged = (service: k8s.V1Service): void => {
       this.triggers.note(keyOf(service), ctx.now());
       this.loop.add(keyOf(service));

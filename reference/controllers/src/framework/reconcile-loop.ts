@@ -4,6 +4,7 @@
 // again when this grace period ends") is re-queued after that delay. One key is never reconciled
 // by two workers at once.
 import type { Logger } from '../../../../common/src/log.ts';
+import type { ControllerContext } from './controller.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface ReconcileResult {
@@ -99,4 +100,24 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
   return slash < 0
     ? { namespace: undefined, name: key }
     : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/**
+ * The loop most controllers run: the controller-manager's workers and resync interval, `reconcile`
+ * for each key, and every key of `resyncKeys` queued again at each resync.
+ */
+export function controllerLoop(
+  ctx: Pick<ControllerContext, 'log' | 'settings'>,
+  name: string,
+  reconcile: Reconcile,
+  resyncKeys: () => Iterable<string>,
+): ReconcileLoop {
+  return new ReconcileLoop({
+    name,
+    log: ctx.log,
+    workers: ctx.settings.workers,
+    resyncIntervalMs: ctx.settings.resyncIntervalMs,
+    reconcile,
+    resyncKeys,
+  });
 }

@@ -9,7 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { keepAliveConfiguration } from '../../../../common/src/k8s-client.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer, ResourceName } from '../framework/informers.ts';
-import { ReconcileLoop } from '../framework/reconcile-loop.ts';
+import { controllerLoop, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { isConflict, isNotFound } from '../util/api-errors.ts';
 import {
   FOREGROUND,
@@ -57,14 +57,12 @@ export class GarbageCollector implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     this.objects = new k8s.KubernetesObjectApi(keepAliveConfiguration(ctx.kubeconfig, 8));
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (uid) => this.sync(uid),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => [...this.finalizing],
-    });
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (uid) => this.sync(uid),
+      () => [...this.finalizing],
+    );
     for (const entry of MONITORED) {
       const informer = ctx.informers.for(entry.resource) as unknown as Informer<Obj>;
       this.informers.set(entry.resource, informer);

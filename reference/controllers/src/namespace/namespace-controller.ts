@@ -8,7 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { keepAliveConfiguration } from '../../../../common/src/k8s-client.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop } from '../framework/reconcile-loop.ts';
+import { controllerLoop, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { apiErrorMessage, isConflict, isNotFound } from '../util/api-errors.ts';
 import { failureConditions, mergeConditions, type DeletionOutcome } from './namespace-conditions.ts';
 
@@ -39,18 +39,16 @@ export class NamespaceController implements Controller {
     this.apis = new k8s.ApisApi(config);
     this.custom = new k8s.CustomObjectsApi(config);
     this.namespaces = ctx.informers.for('namespaces');
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () =>
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (key) => this.sync(key),
+      () =>
         this.namespaces
           .list()
           .filter((ns) => ns.metadata?.deletionTimestamp)
           .map((ns) => ns.metadata!.name!),
-    });
+    );
     const changed = (ns: k8s.V1Namespace) => {
       if (ns.metadata?.deletionTimestamp) this.loop.add(ns.metadata.name!);
     };

@@ -9,7 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { EventRecorder } from '../../../../common/src/event-recorder.ts';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { controllerLoop, keyOf, splitKey, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { isNotFound } from '../util/api-errors.ts';
 import { evictionDecision } from './taints.ts';
 
@@ -32,18 +32,16 @@ export class TaintEvictionController implements Controller {
     this.pods = ctx.informers.for('pods');
     this.nodes = ctx.informers.for('nodes');
     this.recorder = ctx.recorder(TAINT_EVICTION_COMPONENT);
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () =>
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (key) => this.sync(key),
+      () =>
         this.pods
           .list()
           .filter((p) => p.spec?.nodeName)
           .map(keyOf),
-    });
+    );
     this.pods.onChange({
       add: (p) => this.podChanged(p),
       update: (p) => this.podChanged(p),

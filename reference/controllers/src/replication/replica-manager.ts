@@ -9,7 +9,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf } from '../framework/reconcile-loop.ts';
+import { controllerLoop, keyOf, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { apiErrorMessage, isConflict, isNotFound, statusCode } from '../util/api-errors.ts';
 import { controllerOf, isPodActive } from '../util/pod-state.ts';
 import { podsToDelete } from './active-pods.ts';
@@ -41,14 +41,12 @@ export class ReplicaManager<T extends Replicator> implements Controller {
     this.pods = ctx.informers.for('pods');
     this.expectations = new Expectations(() => ctx.now().getTime());
     this.recorder = ctx.recorder(kind.component);
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      reconcile: (key) => this.sync(key),
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      resyncKeys: () => this.owners.list().map(keyOf),
-    });
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (key) => this.sync(key),
+      () => this.owners.list().map(keyOf),
+    );
     this.owners.onChange({
       add: (owner) => this.loop.add(keyOf(owner)),
       update: (owner) => this.loop.add(keyOf(owner)),

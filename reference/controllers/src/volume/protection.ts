@@ -8,7 +8,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from '../framework/controller.ts';
 import type { Informer } from '../framework/informers.ts';
-import { ReconcileLoop, keyOf, splitKey } from '../framework/reconcile-loop.ts';
+import { controllerLoop, keyOf, splitKey, type ReconcileLoop } from '../framework/reconcile-loop.ts';
 import { fromCache, isNotFound } from '../util/api-errors.ts';
 
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
@@ -95,18 +95,16 @@ export class ProtectionController<T extends k8s.KubernetesObject> implements Con
   ) {
     this.name = resource.name;
     const { objects } = resource;
-    this.loop = new ReconcileLoop({
-      name: this.name,
-      log: ctx.log,
-      workers: ctx.settings.workers,
-      resyncIntervalMs: ctx.settings.resyncIntervalMs,
-      reconcile: (key) => this.sync(key),
-      resyncKeys: () =>
+    this.loop = controllerLoop(
+      ctx,
+      this.name,
+      (key) => this.sync(key),
+      () =>
         objects
           .list()
           .filter((obj) => this.needsWork(obj))
           .map(keyOf),
-    });
+    );
     const onObject = (obj: T): void => {
       if (this.needsWork(obj)) this.loop.add(keyOf(obj));
     };

@@ -1,14 +1,18 @@
 // Test support for @host tests: a node's runtime pieces wired to the real Docker engine, CNI
 // plugins and iptables, names unique to this run (so tests sharing the engine never meet), and
 // a leftover check that looks only at what this run made.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import * as k8s from '@kubernetes/client-node';
 import { runCommand } from '../../../../common/src/exec.ts';
 import { silentLogger, type Logger } from '../../../../common/src/log.ts';
 import { retryUntil } from '../../../../common/src/wait.ts';
+import { startControlPlane } from '../../../cluster/src/control-plane.ts';
 import { resolveImages } from '../../../../fixtures/src/recipes.ts';
+import { Kubelet, type KubeletConfig } from '../../src/kubelet.ts';
 import { NetworkGuard } from '../../src/network/guard.ts';
 import { PodSandboxManager } from '../../src/network/pod-sandbox.ts';
 import { cleanUpNode } from '../../src/node-cleanup.ts';
@@ -142,5 +146,89 @@ export class HostTestBed {
       done: (logs) => logs.includes(text),
       describe: (logs) => `logs so far: ${JSON.stringify(logs)}`,
     });
+  }
+}
+
+/**
+ * Polls the pod (bounded) until `done` holds; the error names what was awaited and shows the last
+ * status seen. A pod not created yet counts as not done.
+ */
+export function podUntil(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  what: string,
+  done: (pod: k8s.V1Pod) => boolean,
+  timeoutMs = 60_000,
+): Promise<k8s.V1Pod> {
+  return retryUntil(() => core.readNamespacedPod({ name, namespace }), {
+    what: `pod ${namespace}/${name}: ${what}`,
+    timeoutMs,
+    intervalMs: 200,
+    done,
+    describe: (pod) => `last status ${JSON.stringify(pod?.status)}`,
+  });
+}
+
+export interface KubeletTestNode {
+  /** The test's temp folder: cp/ (the apiserver), node/ (the kubelet's root) and the test's own files. */
+  dir: string;
+  kc: k8s.KubeConfig;
+  core: k8s.CoreV1Api;
+  kubelet: Kubelet;
+  /** Removes the node (containers, bridge), the guard, the apiserver and the folder; never throws. */
+  stop(): Promise<void>;
+}
+
+export interface KubeletTestNodeOptions {
+  /** Temp folder prefix, e.g. `kconform-probes-`. */
+  prefix: string;
+  /** The network guard's tag (one per test file). */
+  guardTag: string;
+  nodeName: string;
+  nodeIndex: number;
+  /** Namespace made once the kubelet runs. */
+  namespace: string;
+  /** More kubelet settings; may write files into the test's folder first. */
+  kubelet?: (dir: string) => Partial<KubeletConfig>;
+}
+
+/**
+ * A reference apiserver and one real kubelet on the Docker engine, with the network guard
+ * installed before any pod starts: the bed of the kubelet's end-to-end tests.
+ */
+export async function startKubeletTestNode(o: KubeletTestNodeOptions): Promise<KubeletTestNode> {
+  const dir = mkdtempSync(join(tmpdir(), o.prefix));
+  const guard = testGuard(o.guardTag);
+  let cp: Awaited<ReturnType<typeof startControlPlane>> | undefined;
+  let kubelet: Kubelet | undefined;
+  const stop = async (): Promise<void> => {
+    await kubelet?.destroy().catch(() => undefined);
+    await guard.remove().catch(() => undefined);
+    await cp?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    cp = await startControlPlane({ stateDir: join(dir, 'cp') });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await guard.install();
+    kubelet = new Kubelet({
+      nodeName: o.nodeName,
+      nodeIndex: o.nodeIndex,
+      kubeconfig: kc,
+      docker: new Docker(),
+      stateDir: join(dir, 'node'),
+      pauseImage: fixtureImages().pause,
+      log: silentLogger,
+      ...o.kubelet?.(dir),
+    });
+    await kubelet.start();
+    await core.createNamespace({ body: { metadata: { name: o.namespace } } });
+    return { dir, kc, core, kubelet, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }
