@@ -81,6 +81,8 @@ export class Kubelet {
   private readonly synced = new Set<string>();
   private informer: k8s.ListWatch<k8s.V1Pod> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** One pending wake-up per pod that asked to be synced at a given time (its active deadline). */
+  private readonly wakeUps = new Map<string, NodeJS.Timeout>();
   /** The tail of each pod's work queue: one sync per pod at a time. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
@@ -163,6 +165,7 @@ export class Kubelet {
       events: this.events,
       probes: this.probes,
       observer: this.metrics,
+      syncAgainIn: (uid, ms) => this.syncAgainIn(uid, ms),
     });
     this.identity = { name: config.nodeName, podCidr: this.network.podCidr, internalIp: hostIp };
     this.api = config.api
@@ -236,6 +239,8 @@ export class Kubelet {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    for (const t of this.wakeUps.values()) clearTimeout(t);
+    this.wakeUps.clear();
     this.probes.stop();
     this.reporter.stop();
     this.lease.stop();
@@ -292,6 +297,21 @@ export class Kubelet {
     } catch (err) {
       this.log.warn('runtime relist failed', { err });
     }
+  }
+
+  /** Syncs the pod again in `ms` (a later request replaces an earlier one). */
+  private syncAgainIn(uid: string, ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.wakeUps.get(uid));
+    const timer = setTimeout(
+      () => {
+        this.wakeUps.delete(uid);
+        this.enqueue(uid);
+      },
+      Math.max(0, ms),
+    );
+    timer.unref();
+    this.wakeUps.set(uid, timer);
   }
 
   private enqueue(uid: string): void {

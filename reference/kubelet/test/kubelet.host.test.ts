@@ -3,15 +3,21 @@
 // policy with back-off, completes, and is removed on deletion; a restarted kubelet adopts what
 // runs instead of restarting it; nothing is left on the host afterwards.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import { silentLogger } from '../../../common/src/log.ts';
+import { retryUntil } from '../../../common/src/wait.ts';
 import { startControlPlane, type ControlPlane } from '../../cluster/src/control-plane.ts';
 import { Kubelet } from '../src/kubelet.ts';
-import { LABEL_NODE } from '../src/runtime/container-runtime.ts';
+import {
+  LABEL_CONTAINER_NAME,
+  LABEL_NODE,
+  LABEL_POD_UID,
+  POD_INFRA_CONTAINER_NAME,
+} from '../src/runtime/container-runtime.ts';
 import { fixtureImages, RUN_ID, testGuard, podUntil as podUntilIn } from './support/host-node.ts';
 
 const NODE = `kl-${RUN_ID}`;
@@ -123,10 +129,30 @@ describe('reference kubelet end to end @host', function () {
     expect(backingOff.status?.phase).to.equal('Running');
   });
 
+  /** What of a pod is left on the host: its pause container, its app containers, its dir, its IP. */
+  const leftOnHost = async (p: k8s.V1Pod) => {
+    const uid = p.metadata!.uid!;
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_POD_UID}=${uid}`] },
+    });
+    const ipamDir = join(dir, 'node', 'cni', kubelet.network.bridge, 'ipam');
+    const allocated = readdirSync(ipamDir, { recursive: true }).map((f) => basename(String(f)));
+    return {
+      pause: containers.filter((c) => c.Labels[LABEL_CONTAINER_NAME] === POD_INFRA_CONTAINER_NAME).length,
+      apps: containers.filter((c) => c.Labels[LABEL_CONTAINER_NAME] !== POD_INFRA_CONTAINER_NAME),
+      podDir: existsSync(join(dir, 'node', 'pods', uid)),
+      ipAllocated: allocated.includes(p.status!.podIP!),
+    };
+  };
+
   it('a pod that exits 0 with restartPolicy Never is Succeeded; one that fails is Failed', async () => {
     await core.createNamespacedPod({
       namespace: 'kl',
-      body: pod('done', 'exit 0', { restartPolicy: 'Never' }),
+      body: pod('done', 'echo finished; sleep 1', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      }),
     });
     await core.createNamespacedPod({
       namespace: 'kl',
@@ -143,6 +169,69 @@ describe('reference kubelet end to end @host', function () {
       reason: 'Error',
     });
     expect(failed.status?.containerStatuses?.[0]?.restartCount).to.equal(0);
+  });
+
+  it('a finished pod releases its sandbox, IP and volumes, keeps its container for logs and its IP in status', async () => {
+    // upstream's SyncTerminatingPod/SyncTerminatedPod: nothing of a finished pod runs or holds
+    // resources on the node, yet `kubectl logs` and the pod's recorded IP still work.
+    const done = await podUntil(
+      'done',
+      'sandbox released',
+      (p) =>
+        p.status?.conditions?.some((c) => c.type === 'PodReadyToStartContainers' && c.status === 'False') ??
+        false,
+    );
+    expect(done.status?.phase).to.equal('Succeeded');
+    expect(done.status?.podIP, 'the IP it ran with stays in its status').to.match(/^10\.244\./);
+    expect(done.status?.conditions?.find((c) => c.type === 'Ready')).to.deep.include({
+      status: 'False',
+      reason: 'PodCompleted',
+    });
+    const left = await leftOnHost(done);
+    expect(left).to.deep.include({ pause: 0, podDir: false, ipAllocated: false });
+    expect(left.apps.map((c) => c.State)).to.deep.equal(['exited']);
+    const logs = await docker.getContainer(left.apps[0]!.Id).logs({ stdout: true, stderr: true });
+    expect(logs.toString()).to.contain('finished');
+    // A resync later the pod is still finished: nothing was set up again.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await leftOnHost(done)).to.deep.include({ pause: 0, podDir: false, ipAllocated: false });
+    const later = await core.readNamespacedPod({ name: 'done', namespace: 'kl' });
+    expect(later.status?.phase).to.equal('Succeeded');
+    expect(later.status?.podIP).to.equal(done.status?.podIP);
+  });
+
+  it('a pod past its activeDeadlineSeconds fails with DeadlineExceeded and its containers are killed', async () => {
+    await core.createNamespacedPod({ namespace: 'kl', body: pod('late', 'sleep 600') });
+    const running = await podUntil('late', 'Running', (p) => p.status?.phase === 'Running');
+    // Added to a running pod (the only update the apiserver allows), as upstream's conformance test does.
+    await core.patchNamespacedPod(
+      { name: 'late', namespace: 'kl', body: { spec: { activeDeadlineSeconds: 1 } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    const failed = await podUntil(
+      'late',
+      'Failed, container terminated',
+      (p) => p.status?.phase === 'Failed' && !!p.status.containerStatuses?.[0]?.state?.terminated,
+      30_000,
+    );
+    expect(failed.status).to.deep.include({
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+    });
+    expect(failed.status?.podIP).to.equal(running.status?.podIP);
+    expect(failed.status?.containerStatuses?.[0]?.restartCount, 'not restarted').to.equal(0);
+    const events = await core.listNamespacedEvent({
+      namespace: 'kl',
+      fieldSelector: `involvedObject.uid=${running.metadata!.uid}`,
+    });
+    expect(events.items.map((e) => e.reason)).to.include('DeadlineExceeded');
+    const released = await retryUntil(() => leftOnHost(running), {
+      what: 'kl/late: sandbox released',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      done: (left) => left.pause === 0,
+    });
+    expect(released).to.deep.include({ podDir: false, ipAllocated: false });
   });
 
   it('a restarted kubelet adopts the running pod instead of restarting it', async () => {
@@ -179,7 +268,7 @@ describe('reference kubelet end to end @host', function () {
   });
 
   it('leaves nothing of its node behind when destroyed', async () => {
-    for (const name of ['crash', 'done', 'failed']) {
+    for (const name of ['crash', 'done', 'failed', 'late']) {
       await core.deleteNamespacedPod({ name, namespace: 'kl', gracePeriodSeconds: 0 }).catch(() => undefined);
     }
     await kubelet.destroy();

@@ -7,6 +7,7 @@ import { containerSpec } from '../src/pods/container-spec.ts';
 import { memoryBytes, milliCpu } from '../src/pods/quantity.ts';
 import { resolveEnv } from '../src/pods/env.ts';
 import { podPhase, podStatus, type ObservedContainer } from '../src/pods/pod-status.ts';
+import { DEADLINE_EXCEEDED, msToActiveDeadline } from '../src/pods/active-deadline.ts';
 
 const pod = (restartPolicy = 'Always', names = ['main']): V1Pod => ({
   metadata: { name: 'p', namespace: 'ns', uid: 'u1', labels: { app: 'a' } },
@@ -88,6 +89,77 @@ describe('kubelet pod status logic', () => {
     const s = status(pod('Always'), [c]).containerStatuses![0]!;
     expect(s.state?.waiting?.reason).to.equal('CrashLoopBackOff');
     expect(s.lastState?.terminated).to.deep.include({ exitCode: 3, reason: 'Error' });
+  });
+
+  it('a finished pod is not ready because it finished: PodCompleted or PodFailed, no container list', () => {
+    const ready = (p: V1Pod, c: ObservedContainer) =>
+      status(p, [c]).conditions?.find((x) => x.type === 'Ready');
+    expect(ready(pod('Never'), exited('main', 0))).to.deep.include({
+      status: 'False',
+      reason: 'PodCompleted',
+    });
+    const failed = ready(pod('Never'), exited('main', 1))!;
+    expect(failed).to.deep.include({ status: 'False', reason: 'PodFailed' });
+    expect(failed.message).to.equal(undefined);
+  });
+
+  it('never leaves a terminal phase the apiserver shows, and keeps its reason and message', () => {
+    const p = pod('Always');
+    p.status = { phase: 'Failed', reason: 'DeadlineExceeded', message: 'late' };
+    // Containers killed by SIGTERM under restartPolicy Always would compute Running.
+    const s = status(p, [exited('main', 143)]);
+    expect(s).to.deep.include({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'late' });
+    p.status = { phase: 'Succeeded' };
+    expect(status(p, [running('main')]).phase).to.equal('Succeeded');
+  });
+
+  it('an eviction fails the pod at once, whatever its containers do, with its reason', () => {
+    const s = podStatus({
+      pod: pod('Always'),
+      containers: [running('main')],
+      hostIp: '127.0.0.1',
+      podIp: '10.244.1.2',
+      eviction: DEADLINE_EXCEEDED,
+      now: new Date('2026-01-01T00:01:00Z'),
+    });
+    expect(s).to.deep.include({ phase: 'Failed', ...DEADLINE_EXCEEDED });
+    expect(s.conditions?.find((c) => c.type === 'Ready')).to.deep.include({
+      status: 'False',
+      reason: 'PodFailed',
+    });
+  });
+
+  it('a finished pod whose sandbox is gone keeps its IP; a running one without a sandbox has none', () => {
+    const noSandbox = (p: V1Pod, c: ObservedContainer, keptIp?: string) =>
+      podStatus({
+        pod: p,
+        containers: [c],
+        hostIp: '127.0.0.1',
+        ...(keptIp ? { keptIp } : {}),
+        now: new Date(),
+      });
+    const done = pod('Never');
+    done.status = { phase: 'Succeeded', podIP: '10.244.1.9', podIPs: [{ ip: '10.244.1.9' }] };
+    const s = noSandbox(done, exited('main', 0));
+    expect(s).to.deep.include({ podIP: '10.244.1.9', podIPs: [{ ip: '10.244.1.9' }] });
+    expect(s.conditions?.find((c) => c.type === 'PodReadyToStartContainers')?.status).to.equal('False');
+    // The kubelet's memory of the IP wins over a copy of the pod read before it was written.
+    expect(noSandbox(pod('Never'), exited('main', 0), '10.244.1.7').podIP).to.equal('10.244.1.7');
+    const live = pod('Always');
+    live.status = { phase: 'Running', podIP: '10.244.1.9' };
+    expect(noSandbox(live, running('main'), '10.244.1.7').podIP).to.equal(undefined);
+  });
+
+  it('activeDeadlineSeconds counts from status.startTime; none without a deadline or a start', () => {
+    const p = pod();
+    const now = new Date('2026-01-01T00:01:00Z');
+    expect(msToActiveDeadline(p, now)).to.equal(undefined);
+    p.spec!.activeDeadlineSeconds = 5;
+    expect(msToActiveDeadline(p, now)).to.equal(undefined);
+    p.status = { startTime: '2026-01-01T00:00:58Z' as unknown as Date };
+    expect(msToActiveDeadline(p, now)).to.equal(3000);
+    p.status = { startTime: new Date('2026-01-01T00:00:50Z') };
+    expect(msToActiveDeadline(p, now)).to.equal(-5000);
   });
 
   it('keeps a condition transition time while its status holds', () => {

@@ -3,8 +3,8 @@
 // (pkg/registry/core/pod/strategy.go, mutatePodAffinity: MatchLabelKeysInPodAffinity is on by
 // default since v1.31), and the validation of the terms with upstream's paths and messages
 // (pkg/apis/core/validation: validatePodAffinity, validatePodAntiAffinity, validatePodAffinityTerm,
-// validateWeightedPodAffinityTerms, validateMatchLabelKeysAndMismatchLabelKeys). Node affinity is
-// not validated here.
+// validateWeightedPodAffinityTerms, validateMatchLabelKeysAndMismatchLabelKeys). Node affinity:
+// node-affinity.ts.
 import { int, isObj, isSet, list, obj, type Obj, str, strMap } from './access.ts';
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field-error.ts';
 import { validateLabelSelector } from './label-selector.ts';

@@ -3,7 +3,7 @@
 // Source: pkg/apis/core/validation/validation.go (ValidatePodSpec, ValidateVolumes,
 // validateVolumeSource, ValidateTolerations, validatePodDNSConfig...).
 
-import { int, isSet, list, obj, type Obj, str } from './access.ts';
+import { int, isObj, isSet, list, obj, type Obj, str } from './access.ts';
 import {
   validateContainers,
   validateInitContainers,
@@ -19,6 +19,7 @@ import {
   type FieldError,
   type FieldPath,
 } from './field-error.ts';
+import { validateNodeAffinity } from './node-affinity.ts';
 import { validatePodAffinity } from './pod-affinity.ts';
 import { goStringSlice } from './go-format.ts';
 import {
@@ -359,6 +360,9 @@ export function validatePodSpec(specRaw: unknown, path: FieldPath, opts: Resolve
     if (v.length > 0) errs.push(...dnsLabelErrors(v, path.child(field)));
   }
   errs.push(...validateTolerations(spec.tolerations, path.child('tolerations')));
+  if (isObj(spec.affinity)) {
+    errs.push(...validateNodeAffinity(spec.affinity.nodeAffinity, path.child('affinity', 'nodeAffinity')));
+  }
   errs.push(...validatePodAffinity(spec.affinity, path.child('affinity')));
   list(spec.hostAliases).forEach((a, i) => {
     const alias = obj(a);

@@ -3,7 +3,8 @@
 // ValidatePersistentVolumeUpdate, ValidatePersistentVolumeClaimSpec,
 // ValidatePersistentVolumeClaimUpdate).
 
-import { clone, describeDiff, isSet, list, obj, type Obj, semanticEqual, str, strList } from './access.ts';
+import { validateNodeSelector } from './node-affinity.ts';
+import { clone, describeDiff, isSet, obj, type Obj, semanticEqual, str, strList } from './access.ts';
 import { FieldPath, forbidden, invalid, notSupported, required, type FieldError } from './field-error.ts';
 import { GoRepr, goQuote } from './go-format.ts';
 import { nameIsDNSSubdomain } from './names.ts';
@@ -105,9 +106,7 @@ function validatePVSpec(specRaw: unknown): FieldError[] {
     const required_ = obj(spec.nodeAffinity).required;
     const p = SPEC.child('nodeAffinity', 'required');
     if (!isSet(required_)) errs.push(required(p, 'must specify required node constraints'));
-    else if (list(obj(required_).nodeSelectorTerms).length === 0) {
-      errs.push(required(p.child('nodeSelectorTerms'), 'must have at least one node selector term'));
-    }
+    else errs.push(...validateNodeSelector(obj(required_), p));
   }
   let count = 0;
   for (const [key, child] of PV_SOURCES) {

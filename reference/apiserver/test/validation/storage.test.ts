@@ -51,6 +51,21 @@ describe('validation: PersistentVolume', () => {
     ]);
   });
 
+  it('checks node affinity as a node selector (validateVolumeNodeAffinity)', () => {
+    const withAffinity = (nodeAffinity: unknown) =>
+      create(edited(persistentVolume(), (o) => (at(o, 'spec').nodeAffinity = nodeAffinity)));
+    expect(withAffinity({})).to.deep.equal([
+      'spec.nodeAffinity.required: Required value: must specify required node constraints',
+    ]);
+    expect(withAffinity({ required: { nodeSelectorTerms: [] } })).to.deep.equal([
+      'spec.nodeAffinity.required.nodeSelectorTerms: Required value: must have at least one node selector term',
+    ]);
+    const term = { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [] }] };
+    expect(withAffinity({ required: { nodeSelectorTerms: [term] } })).to.deep.equal([
+      "spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+    ]);
+  });
+
   it('keeps the volume source immutable on update', () => {
     const old = stored(persistentVolume());
     const moved = edited(old, (o) => (at(o, 'spec', 'hostPath').path = '/tmp/other'));

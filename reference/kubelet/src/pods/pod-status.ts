@@ -1,7 +1,9 @@
 // Computes a pod's status from what runs, as upstream's kubelet does (generateAPIPodStatus,
 // getPhase): init and app container states with reasons, restart counts, `ready` and `started`
 // from the probes, the phase, and the PodScheduled, PodReadyToStartContainers, Initialized,
-// ContainersReady and Ready conditions. Pure.
+// ContainersReady and Ready conditions. A terminal phase is final: once the apiserver shows
+// Succeeded or Failed the phase never changes again, and the pod keeps its IPs after its sandbox
+// is gone (upstream #125404). Pure.
 import type { V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
 import { isRestartable } from './init-containers.ts';
 
@@ -28,14 +30,51 @@ export interface ObservedContainer {
   started?: boolean;
 }
 
+/** Why the kubelet fails a pod whatever its containers do (upstream's ShouldEvict). */
+export interface PodEviction {
+  reason: string;
+  message: string;
+}
+
 export interface StatusInput {
   pod: V1Pod;
+  /** The IP of the pod's running sandbox; absent when it has none (not yet, or torn down). */
   podIp?: string;
   hostIp: string;
   containers: ObservedContainer[];
   /** The pod's init containers, in spec order. */
   initContainers?: ObservedContainer[];
+  /** Set when the pod is to fail now (activeDeadlineSeconds passed): phase Failed with this reason. */
+  eviction?: PodEviction;
+  /** The IP a finished pod's sandbox had before it was torn down, when the kubelet remembers it. */
+  keptIp?: string;
   now: Date;
+}
+
+export const isTerminalPhase = (phase: string | undefined): boolean =>
+  phase === 'Succeeded' || phase === 'Failed';
+
+/**
+ * upstream's three-way phase merge: an eviction fails the pod; a phase the apiserver already shows
+ * as terminal is never left; the reason and message go with the phase they were given for.
+ */
+function finalPhase(
+  pod: V1Pod,
+  computed: string,
+  eviction: PodEviction | undefined,
+): { phase: string; reason?: string; message?: string } {
+  const api = pod.status ?? {};
+  let phase = eviction ? 'Failed' : computed;
+  if (isTerminalPhase(api.phase) && phase !== api.phase) phase = api.phase!;
+  if (eviction && phase === 'Failed' && api.phase !== 'Failed') {
+    return { phase, reason: eviction.reason, message: eviction.message };
+  }
+  if (phase !== api.phase) return { phase };
+  return {
+    phase,
+    ...(api.reason ? { reason: api.reason } : {}),
+    ...(api.message ? { message: api.message } : {}),
+  };
 }
 
 const stamp = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000);
@@ -212,16 +251,26 @@ export function podStatus(input: StatusInput): V1PodStatus {
     if (!sidecars.has(c.name)) s.ready = s.state?.terminated?.exitCode === 0;
     return s;
   });
-  const phase = podPhase(pod, containerStatuses, initContainerStatuses);
-  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const { phase, reason, message } = finalPhase(
+    pod,
+    podPhase(pod, containerStatuses, initContainerStatuses),
+    input.eviction,
+  );
+  const terminal = isTerminalPhase(phase);
   // upstream's GenerateContainersReadyCondition counts sidecars first, then the app containers
   const unready = [...initContainerStatuses.filter((s) => sidecars.has(s.name)), ...containerStatuses]
     .filter((s) => !s.ready)
     .map((s) => s.name);
   const allReady = containerStatuses.length > 0 && unready.length === 0;
-  const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
+  // A finished pod is not ready because it finished (upstream's ...ForTerminalPhase), not because
+  // of any one container.
+  const notReadyReason = terminal
+    ? phase === 'Failed'
+      ? 'PodFailed'
+      : 'PodCompleted'
+    : 'ContainersNotReady';
   const notReadyMessage =
-    unready.length > 0 ? `containers with unready status: ${goList(unready)}` : undefined;
+    !terminal && unready.length > 0 ? `containers with unready status: ${goList(unready)}` : undefined;
   // Initialized: every init container exited 0, or an app container already started.
   const incomplete = initContainerStatuses
     .filter((s) => (sidecars.has(s.name) ? !s.started : !s.ready))
@@ -231,8 +280,14 @@ export function podStatus(input: StatusInput): V1PodStatus {
   );
   const initialized = incomplete.length === 0 || appStarted || phase === 'Succeeded';
   const scheduled = condition('PodScheduled', true, previous, now);
+  // Without a sandbox a finished pod keeps the IPs it had: they say where it ran.
+  const keptIp = terminal ? (input.keptIp ?? pod.status?.podIP) : undefined;
+  const shownIp = input.podIp ?? keptIp;
+  const podIps = shownIp ? { podIP: shownIp, podIPs: [{ ip: shownIp }] } : {};
   return {
     phase,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
     conditions: [
       condition('PodReadyToStartContainers', input.podIp !== undefined, previous, now),
       condition(
@@ -249,7 +304,7 @@ export function podStatus(input: StatusInput): V1PodStatus {
     ],
     hostIP: input.hostIp,
     hostIPs: [{ ip: input.hostIp }],
-    ...(input.podIp ? { podIP: input.podIp, podIPs: [{ ip: input.podIp }] } : {}),
+    ...podIps,
     startTime: asDate(pod.status?.startTime) ?? stamp(now),
     ...(hasInit ? { initContainerStatuses } : {}),
     containerStatuses,

@@ -1,10 +1,13 @@
 // One pod's sync, level-triggered: compare what the pod asks for with what runs, make one step
 // toward it (sandbox; init containers one at a time in order; app containers; kills for failed
-// liveness/startup probes; restarts with back-off), and report the status. Termination: every
-// container is killed (Killing event, preStop hook, SIGTERM, SIGKILL after the grace period), the
-// sandbox torn down, then the deletion confirmed with grace 0. Every step is idempotent; a failed
-// one is retried by the next sync. Status is pod-status.ts/status-reporter.ts; termination is
-// pod-terminator.ts.
+// liveness/startup probes; restarts with back-off), and report the status. A pod that finished
+// (Succeeded or Failed, or past its activeDeadlineSeconds) is finished for good, as upstream's
+// SyncTerminatingPod/SyncTerminatedPod do it: what still runs is killed, the sandbox torn down
+// (its IP released), the volumes unmounted; the exited containers stay for their logs and the
+// status keeps the IP. Deletion: every container is killed (Killing event, preStop hook, SIGTERM,
+// SIGKILL after the grace period), the sandbox torn down, then the deletion confirmed with grace 0.
+// Every step is idempotent; a failed one is retried by the next sync. Status is
+// pod-status.ts/status-reporter.ts; termination is pod-terminator.ts.
 import type { CoreV1Api, V1Container, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import type { Logger } from '../../../../common/src/log.ts';
 import { EventReason, formatPod, type ContainerEvents } from '../events.ts';
@@ -29,7 +32,8 @@ import {
   type InitInstance,
 } from './init-containers.ts';
 import { HookRunner } from './lifecycle-hooks.ts';
-import type { ObservedContainer } from './pod-status.ts';
+import { isTerminalPhase, type ObservedContainer, type PodEviction } from './pod-status.ts';
+import { DEADLINE_EXCEEDED, msToActiveDeadline } from './active-deadline.ts';
 import { PodStatusReporter, restartsOf, newestFirst } from './status-reporter.ts';
 import { PodTerminator, podGrace } from './pod-terminator.ts';
 
@@ -61,6 +65,8 @@ export interface PodSyncerOptions {
   events: ContainerEvents;
   probes: PodProbes;
   observer?: SyncObserver;
+  /** Asks for another sync of the pod in `ms` (when its active deadline comes). */
+  syncAgainIn?: (uid: string, ms: number) => void;
   now?: () => Date;
 }
 
@@ -86,6 +92,12 @@ export class PodSyncer {
   private readonly runner: ContainerRunner;
   private readonly status: PodStatusReporter;
   private readonly terminator: PodTerminator;
+  /**
+   * Pods this kubelet finished, with the IP their sandbox had and why they were failed, if they
+   * were: a finished pod never runs again, even when a sync sees an older copy of it whose phase
+   * is not terminal yet.
+   */
+  private readonly finished = new Map<string, { ip?: string; eviction?: PodEviction }>();
 
   constructor(private readonly o: PodSyncerOptions) {
     this.status = new PodStatusReporter({
@@ -112,6 +124,18 @@ export class PodSyncer {
   /** Brings a running (not deleted) pod one step closer to its spec and reports its status. */
   async sync(pod: V1Pod): Promise<void> {
     const uid = pod.metadata!.uid!;
+    if (this.finished.has(uid) || isTerminalPhase(pod.status?.phase)) {
+      await this.syncFinished(pod);
+      return;
+    }
+    const untilDeadline = msToActiveDeadline(pod, this.now());
+    if (untilDeadline !== undefined && untilDeadline <= 0) {
+      const { reason, message } = DEADLINE_EXCEEDED;
+      this.o.events.record(pod, undefined, 'Normal', reason, message);
+      await this.syncFinished(pod, DEADLINE_EXCEEDED);
+      return;
+    }
+    if (untilDeadline !== undefined) this.o.syncAgainIn?.(uid, untilDeadline);
     const ref = { uid, name: pod.metadata!.name!, namespace: pod.metadata!.namespace! };
     // Volumes first (upstream waits for them before making the sandbox); not ready: wait.
     const volumes = await this.o.setup.volumes(pod);
@@ -180,7 +204,61 @@ export class PodSyncer {
 
     const { apps, inits: initObserved } = await this.observeAll(pod, sync.initWaiting);
     await this.removeOldContainers(uid);
-    await this.status.report(pod, sandbox, apps, initObserved);
+    const status = await this.status.report(pod, sandbox, apps, initObserved);
+    if (isTerminalPhase(status.phase)) {
+      this.remember(pod, sandbox.ip);
+      await this.finish(pod);
+    }
+  }
+
+  /**
+   * A finished pod's sync: fails it first when `eviction` says so (its status shows Failed while
+   * its containers are killed), then finishes it and reports the status of its exited containers,
+   * keeping its IP and its terminal phase.
+   */
+  private async syncFinished(pod: V1Pod, eviction?: PodEviction): Promise<void> {
+    const uid = pod.metadata!.uid!;
+    if (!this.finished.has(uid)) {
+      const sandbox = await this.o.sandboxes.find(uid);
+      if (eviction) {
+        const { apps, inits } = await this.observeAll(pod);
+        await this.status.report(pod, sandbox, apps, inits, { eviction });
+      }
+      this.remember(pod, sandbox?.ip ?? pod.status?.podIP, eviction);
+    }
+    await this.finish(pod);
+    const { apps, inits } = await this.observeAll(pod);
+    const { ip, eviction: why } = this.finished.get(uid) ?? {};
+    await this.status.report(pod, undefined, apps, inits, {
+      ...(why ? { eviction: why } : {}),
+      ...(ip ? { keptIp: ip } : {}),
+    });
+  }
+
+  /** Records that the pod finished, with the IP it had and why it was failed, if it was. */
+  private remember(pod: V1Pod, ip: string | undefined, eviction?: PodEviction): void {
+    const uid = pod.metadata!.uid!;
+    if (this.finished.has(uid)) return;
+    this.finished.set(uid, { ...(ip ? { ip } : {}), ...(eviction ? { eviction } : {}) });
+    this.o.log.info('pod finished; releasing its sandbox and volumes', {
+      pod: `${pod.metadata!.namespace}/${pod.metadata!.name}`,
+      ...(eviction ? { reason: eviction.reason } : {}),
+    });
+  }
+
+  /**
+   * upstream's SyncTerminatingPod and SyncTerminatedPod for a pod that finished: kills what still
+   * runs (within the pod's grace period), stops its probes, tears its sandbox down (CNI DEL releases
+   * the IP) and its volumes (emptyDirs go). Exited containers stay until the pod is deleted, for
+   * `kubectl logs`. Idempotent; a failed step is retried by the next sync.
+   */
+  private async finish(pod: V1Pod): Promise<void> {
+    const uid = pod.metadata!.uid!;
+    this.o.probes.removePod(uid);
+    await this.terminator.killContainers(pod, podGrace(pod));
+    await this.o.sandboxes.tearDown(uid);
+    await this.o.setup.tearDown(uid);
+    this.o.backoff.forgetPod(uid);
   }
 
   /** What runs for each of the pod's containers; `waiting`: what a container waits on, by name. */
@@ -486,8 +564,12 @@ export class PodSyncer {
     return this.terminator.terminate(pod);
   }
 
-  /** Stops and removes every container of a pod and its sandbox and volumes (also for orphans). */
-  stopPodContainers(uid: string): Promise<void> {
-    return this.terminator.stopPodContainers(uid);
+  /**
+   * Stops and removes every container of a pod and its sandbox and volumes (also for orphans);
+   * the pod is gone from the apiserver, and forgotten here.
+   */
+  async stopPodContainers(uid: string): Promise<void> {
+    await this.terminator.stopPodContainers(uid);
+    this.finished.delete(uid);
   }
 }

@@ -49,13 +49,35 @@ export class PodTerminator {
    */
   async terminate(pod: V1Pod): Promise<void> {
     const uid = pod.metadata!.uid!;
-    const grace = Math.max(0, pod.metadata?.deletionGracePeriodSeconds ?? podGrace(pod));
+    // Liveness and startup probes stop with the deletion.
+    this.o.probes.update(pod, pod.status ?? {});
+    await this.killContainers(pod, Math.max(0, pod.metadata?.deletionGracePeriodSeconds ?? podGrace(pod)));
+    await this.stopPodContainers(uid);
+    this.o.backoff.forgetPod(uid);
+    try {
+      await this.o.core.deleteNamespacedPod({
+        name: pod.metadata!.name!,
+        namespace: pod.metadata!.namespace!,
+        gracePeriodSeconds: 0,
+        body: { gracePeriodSeconds: 0, preconditions: { uid } },
+      });
+      this.o.log.info('pod deleted', { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` });
+    } catch (err) {
+      if (code(err) !== 404 && code(err) !== 409) throw err;
+    }
+  }
+
+  /**
+   * Kills the pod's running containers within `grace` seconds (Killing event, preStop hook,
+   * SIGTERM, SIGKILL): in parallel, then the sidecars (restartable init containers), last first,
+   * in what is left of the grace. Returns when all have stopped; they stay for their logs.
+   */
+  async killContainers(pod: V1Pod, grace: number): Promise<void> {
+    const uid = pod.metadata!.uid!;
     const running = (await this.o.runtime.list({ [LABEL_POD_UID]: uid })).filter(
       (c) => c.state === 'running' && c.labels[LABEL_CONTAINER_NAME] !== POD_INFRA_CONTAINER_NAME,
     );
-    // Liveness and startup probes stop with the deletion; the containers are killed in parallel,
-    // sidecars (restartable init containers) after them, last first, in what is left of the grace.
-    this.o.probes.update(pod, pod.status ?? {});
+    if (running.length === 0) return;
     const began = this.now().getTime();
     const sidecarNames = new Set((pod.spec?.initContainers ?? []).filter(isRestartable).map((c) => c.name));
     await Promise.all(
@@ -71,19 +93,6 @@ export class PodTerminator {
     if (sidecarNames.size > 0) {
       const left = grace > 0 ? Math.max(0, grace - Math.floor((this.now().getTime() - began) / 1000)) : 0;
       await this.stopSidecars(pod, left);
-    }
-    await this.stopPodContainers(uid);
-    this.o.backoff.forgetPod(uid);
-    try {
-      await this.o.core.deleteNamespacedPod({
-        name: pod.metadata!.name!,
-        namespace: pod.metadata!.namespace!,
-        gracePeriodSeconds: 0,
-        body: { gracePeriodSeconds: 0, preconditions: { uid } },
-      });
-      this.o.log.info('pod deleted', { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` });
-    } catch (err) {
-      if (code(err) !== 404 && code(err) !== 409) throw err;
     }
   }
 

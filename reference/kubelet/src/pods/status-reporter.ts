@@ -2,7 +2,7 @@
 // the one before (for lastState), `started`/`ready` from the probes (app containers and sidecars),
 // the status computed as upstream does (pod-status.ts), handed to the probe workers and the
 // kubelet's observer, and written only when it differs from what the apiserver has.
-import type { CoreV1Api, V1Container, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Container, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import type { PodSandbox } from '../network/pod-sandbox.ts';
 import {
   LABEL_CONTAINER_NAME,
@@ -13,7 +13,7 @@ import {
 import { LABEL_RESTART_COUNT } from './container-spec.ts';
 import { isRestartable } from './init-containers.ts';
 import type { PodProbes, SyncObserver } from './pod-syncer.ts';
-import { podStatus, type ObservedContainer } from './pod-status.ts';
+import { podStatus, type ObservedContainer, type StatusInput } from './pod-status.ts';
 
 const code = (err: unknown): number | undefined => (err as { code?: number }).code;
 /** How many times a container instance's container was restarted before it (its label). */
@@ -91,14 +91,19 @@ export class PodStatusReporter {
     return observed;
   }
 
-  /** Writes the status when it differs from what the apiserver has. */
+  /**
+   * Writes the status when it differs from what the apiserver has; returns the status computed.
+   * `finished`: why a pod fails now, and the IP a finished pod had.
+   */
   async report(
     pod: V1Pod,
     sandbox: PodSandbox | undefined,
     containers: ObservedContainer[],
     initContainers: ObservedContainer[],
-  ): Promise<void> {
+    finished: Pick<StatusInput, 'eviction' | 'keptIp'> = {},
+  ): Promise<V1PodStatus> {
     const status = podStatus({
+      ...finished,
       pod,
       ...(sandbox ? { podIp: sandbox.ip } : {}),
       hostIp: this.o.hostIp,
@@ -109,7 +114,7 @@ export class PodStatusReporter {
     // The probe workers read the status the kubelet computed (upstream's status manager).
     this.o.probes.update(pod, status);
     this.o.observer?.podPhase(pod.metadata!.uid!, status.phase ?? '');
-    if (JSON.stringify(comparable(status)) === JSON.stringify(comparable(pod.status ?? {}))) return;
+    if (JSON.stringify(comparable(status)) === JSON.stringify(comparable(pod.status ?? {}))) return status;
     try {
       await this.o.core.replaceNamespacedPodStatus({
         name: pod.metadata!.name!,
@@ -132,6 +137,7 @@ export class PodStatusReporter {
       // A newer pod version arrived meanwhile: the informer brings it, and the next sync reports.
       if (code(err) !== 409 && code(err) !== 404) throw err;
     }
+    return status;
   }
 }
 

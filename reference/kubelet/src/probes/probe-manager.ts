@@ -9,6 +9,7 @@ import type { Prober } from './prober.ts';
 import type { ProbeResult, ProbeType } from './probe-state.ts';
 import { ProbeWorker, type WorkerHost } from './probe-worker.ts';
 import { isRestartable } from '../pods/init-containers.ts';
+import { isTerminalPhase } from '../pods/pod-status.ts';
 
 export interface ProbeManagerOptions {
   prober: Prober;
@@ -57,7 +58,8 @@ export class ProbeManager implements ProbeResults, WorkerHost {
     const uid = pod.metadata!.uid!;
     let entry = this.pods.get(uid);
     const firstTime = !entry;
-    if (!entry && pod.metadata?.deletionTimestamp) return; // never probes for a pod being deleted
+    // Never probes for a pod being deleted, nor for one that finished (upstream adds neither).
+    if (!entry && (pod.metadata?.deletionTimestamp || isTerminalPhase(status.phase))) return;
     if (!entry) {
       entry = { pod, status, workers: new Map() };
       this.pods.set(uid, entry);

@@ -25,69 +25,127 @@ export interface DockerRuntimeOptions {
   docker: Docker;
   logger: Logger;
   nodeName: string;
+  /**
+   * The longest one engine call may take (upstream's --runtime-request-timeout, 2 min): an engine
+   * that stops answering fails the call instead of holding the pod's sync queue for ever. A stop
+   * gets its grace period on top.
+   */
+  requestTimeoutMs?: number;
 }
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/** An engine call that did not answer within the runtime request timeout. */
+export class RuntimeTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    const within = ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`;
+    super(`the Docker engine did not answer ${what} within ${within} (runtime request timeout)`);
+    this.name = 'RuntimeTimeoutError';
+  }
+}
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly logger: Logger;
   readonly nodeName: string;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: DockerRuntimeOptions) {
     if (!options.nodeName) throw new Error('DockerRuntime: nodeName must not be empty');
     this.docker = options.docker;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.nodeName = options.nodeName;
     this.logger = options.logger.child({ component: 'docker-runtime', node: options.nodeName });
   }
 
-  async create(spec: ContainerSpec): Promise<string> {
-    const container = await this.docker.createContainer({
-      name: spec.name,
-      Image: spec.image,
-      Entrypoint: spec.entrypoint,
-      Cmd: spec.cmd,
-      Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
-      WorkingDir: spec.workingDir,
-      Hostname: spec.hostname,
-      StopSignal: spec.stopSignal,
-      Labels: { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_NODE]: this.nodeName },
-      HostConfig: {
-        NetworkMode: spec.networkMode,
-        IpcMode: spec.ipcMode,
-        PidMode: spec.pidMode,
-        UTSMode: spec.utsMode,
-        Binds: spec.binds,
-        Memory: spec.memoryBytes,
-        MemorySwap: spec.memorySwapBytes,
-        NanoCpus: spec.nanoCpus,
-        CpuQuota: spec.cpuQuota,
-        CpuPeriod: spec.cpuPeriod,
-        CpuShares: spec.cpuShares,
-      },
+  /**
+   * Runs one engine call with the request timeout (`extraMs` on top): dockerode aborts the request
+   * on the signal; the race also covers a call that ignores it.
+   */
+  private async bounded<T>(
+    what: string,
+    call: (abortSignal: AbortSignal) => Promise<T>,
+    extraMs = 0,
+  ): Promise<T> {
+    const ms = this.requestTimeoutMs + extraMs;
+    const signal = AbortSignal.timeout(ms);
+    let onAbort: () => void = () => undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new RuntimeTimeoutError(what, ms));
+      signal.addEventListener('abort', onAbort, { once: true });
     });
+    try {
+      return await Promise.race([call(signal), timedOut]);
+    } catch (err) {
+      if (signal.aborted) throw new RuntimeTimeoutError(what, ms);
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const container = await this.bounded(`create ${spec.name}`, (abortSignal) =>
+      this.docker.createContainer({
+        abortSignal,
+        name: spec.name,
+        Image: spec.image,
+        Entrypoint: spec.entrypoint,
+        Cmd: spec.cmd,
+        Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
+        WorkingDir: spec.workingDir,
+        Hostname: spec.hostname,
+        StopSignal: spec.stopSignal,
+        Labels: { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_NODE]: this.nodeName },
+        HostConfig: {
+          NetworkMode: spec.networkMode,
+          IpcMode: spec.ipcMode,
+          PidMode: spec.pidMode,
+          UTSMode: spec.utsMode,
+          Binds: spec.binds,
+          Memory: spec.memoryBytes,
+          MemorySwap: spec.memorySwapBytes,
+          NanoCpus: spec.nanoCpus,
+          CpuQuota: spec.cpuQuota,
+          CpuPeriod: spec.cpuPeriod,
+          CpuShares: spec.cpuShares,
+        },
+      }),
+    );
     this.logger.debug('container created', { id: container.id, image: spec.image, name: spec.name });
     return container.id;
   }
 
   async start(id: string): Promise<void> {
-    await ignoreStatus(this.docker.getContainer(id).start(), 304);
+    await this.bounded(`start ${id.slice(0, 12)}`, (abortSignal) =>
+      ignoreStatus(this.docker.getContainer(id).start({ abortSignal }), 304),
+    );
   }
 
   async stop(id: string, timeoutSeconds: number): Promise<void> {
-    await ignoreStatus(this.docker.getContainer(id).stop({ t: timeoutSeconds }), 304, 404);
+    await this.bounded(
+      `stop ${id.slice(0, 12)}`,
+      (abortSignal) =>
+        ignoreStatus(this.docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal }), 304, 404),
+      timeoutSeconds * 1000,
+    );
   }
 
   async remove(id: string): Promise<void> {
     // 409 "removal already in progress" counts as gone too: the engine is finishing it.
-    await ignoreStatus(this.docker.getContainer(id).remove({ force: true, v: true }), 404, 409);
+    await this.bounded(`remove ${id.slice(0, 12)}`, (abortSignal) =>
+      ignoreStatus(this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }), 404, 409),
+    );
     this.logger.debug('container removed', { id });
   }
 
   async inspect(id: string): Promise<ContainerStatus | undefined> {
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await this.docker.getContainer(id).inspect();
+      info = await this.bounded(`inspect ${id.slice(0, 12)}`, (abortSignal) =>
+        this.docker.getContainer(id).inspect({ abortSignal }),
+      );
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
@@ -110,10 +168,13 @@ export class DockerRuntime implements ContainerRuntime {
 
   async list(labels: Record<string, string> = {}): Promise<ContainerSummary[]> {
     const wanted = { ...labels, [LABEL_MANAGED]: 'true', [LABEL_NODE]: this.nodeName };
-    const found = await this.docker.listContainers({
-      all: true,
-      filters: { label: Object.entries(wanted).map(([k, v]) => `${k}=${v}`) },
-    });
+    const found = await this.bounded('list containers', (abortSignal) =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: Object.entries(wanted).map(([k, v]) => `${k}=${v}`) },
+        abortSignal,
+      }),
+    );
     return found.map((c) => ({
       id: c.Id,
       name: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -260,7 +321,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async hasImage(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).inspect();
+      await this.bounded(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect());
       return true;
     } catch (err) {
       if (statusOf(err) === 404) return false;
