@@ -7,7 +7,9 @@
 import { expect } from 'chai';
 import Docker from 'dockerode';
 import type * as k8s from '@kubernetes/client-node';
+import { retryUntil } from '../../../common/src/wait.ts';
 import type { Kubelet } from '../src/kubelet.ts';
+import { startGrpcHealthServer } from './support/grpc-health-server.ts';
 import {
   fixtureImages,
   RUN_ID,
@@ -130,5 +132,46 @@ describe('kubelet probes end to end @host', function () {
     expect(probes).to.match(
       /prober_probe_total\{probe_type="Readiness",result="failed",container="main",pod="ready"/,
     );
+  });
+
+  it('a grpc readiness probe follows the health service’s answer for its service name', async () => {
+    // A host-network pod's IP is the node's (loopback here), so the kubelet's grpc probe reaches a
+    // health server this test runs on the node: the real kubelet and engine, a real gRPC server.
+    const health = await startGrpcHealthServer();
+    try {
+      health.answers.set('kconform', 1);
+      const pod = probePod('grpc', 'exec sleep 600', {
+        readinessProbe: {
+          grpc: { port: health.port, service: 'kconform' },
+          periodSeconds: 1,
+          failureThreshold: 1,
+        },
+      });
+      pod.spec!.hostNetwork = true;
+      await core.createNamespacedPod({ namespace: NS, body: pod });
+      await podUntil('grpc', 'Ready True', (p) => ready(p) === 'True');
+      expect(health.seen.at(-1)).to.deep.equal({
+        path: '/grpc.health.v1.Health/Check',
+        userAgent: 'kube-probe/1.32',
+        service: 'kconform',
+      });
+      health.answers.set('kconform', 2);
+      const notReady = await podUntil('grpc', 'Ready False', (p) => ready(p) === 'False');
+      expect(restarts(notReady)).to.equal(0);
+      const unhealthy = await retryUntil(() => eventsOf('grpc'), {
+        what: 'an Unhealthy event for the grpc probe',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        done: (events) => events.some((e) => e.reason === 'Unhealthy'),
+      });
+      expect(unhealthy.find((e) => e.reason === 'Unhealthy')?.message).to.equal(
+        'Readiness probe failed: service unhealthy (responded with "NOT_SERVING")',
+      );
+    } finally {
+      await core
+        .deleteNamespacedPod({ name: 'grpc', namespace: NS, gracePeriodSeconds: 0 })
+        .catch(() => undefined);
+      await health.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // tcpSocket) within timeoutSeconds, retried up to three times when it could not run at all, and an
 // event for a result that is not a plain success (Unhealthy "Liveness probe failed: <output>",
 // ProbeWarning for a redirect).
+import { doGrpcCheck } from './grpc.ts';
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import type { Logger } from '../../../../common/src/log.ts';
 import { EventReason, type ContainerEvents } from '../events.ts';
@@ -117,7 +118,13 @@ export class Prober {
       const { host, port } = tcpTarget(probe.tcpSocket, container, req.podIp ?? '');
       return doTcpConnect(host, port, timeoutMs);
     }
-    // grpc and probes without a handler: upstream reports the probe as unknown
-    throw new Error(`missing probe handler for ${container.name}: exec, httpGet or tcpSocket is supported`);
+    if (probe.grpc) {
+      if (!req.podIp) throw new Error('the pod has no IP yet');
+      return doGrpcCheck(req.podIp, probe.grpc.port, probe.grpc.service ?? '', timeoutMs);
+    }
+    // a probe without a handler: upstream reports the probe as unknown
+    throw new Error(
+      `missing probe handler for ${container.name}: exec, httpGet, tcpSocket or grpc is needed`,
+    );
   }
 }
