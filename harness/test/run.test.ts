@@ -1,14 +1,15 @@
 // The suite runner's logic without a cluster: selection, the mocha command, turning test results
 // into spec results, the exit rules, the kubeconfig check and the reference's clean-up.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../common/src/log.ts';
+import { retryUntil } from '../../common/src/wait.ts';
 import type { RunResults } from '../../reports/src/results.ts';
 import { collectResults, specIdOf } from '../src/run/collect.ts';
 import { verdict } from '../src/run/exit-status.ts';
-import { mochaArgs, suiteFiles } from '../src/run/execute.ts';
+import { executeSuite, mochaArgs, suiteFiles } from '../src/run/execute.ts';
 import { formatPlan, grepFor, planRun } from '../src/run/plan.ts';
 import { runConformance } from '../src/run/run.ts';
 import { externalTarget, withReference } from '../src/run/target.ts';
@@ -74,17 +75,11 @@ describe('kconform run: executing the suite', () => {
 
   it('runs mocha without the project config, through tsx, with the results reporter and the grep', () => {
     const args = mochaArgs(['x.test.ts'], 'G', '/tmp/r.json');
-    expect(args.slice(1, 8)).to.deep.equal([
-      '--no-config',
-      '--node-option',
-      'import=tsx',
-      '--extension',
-      'ts',
-      '--exit',
-      '--reporter',
-    ]);
-    expect(args[8]).to.match(/harness\/src\/testing\/results-reporter\.cjs$/);
-    expect(args.slice(9)).to.deep.equal([
+    expect(args[0]).to.equal('--import=tsx');
+    expect(args[1]).to.match(/node_modules\/mocha\/lib\/cli\/cli\.js$/);
+    expect(args.slice(2, 7)).to.deep.equal(['--no-config', '--extension', 'ts', '--exit', '--reporter']);
+    expect(args[7]).to.match(/harness\/src\/testing\/results-reporter\.cjs$/);
+    expect(args.slice(8)).to.deep.equal([
       '--reporter-option',
       'output=/tmp/r.json',
       '--grep',
@@ -93,6 +88,71 @@ describe('kconform run: executing the suite', () => {
       '60000',
       'x.test.ts',
     ]);
+  });
+});
+
+describe('kconform run: interrupting mocha processes', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'kconform-interrupt-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops a running mocha process and what its tests started, at once, when the run is interrupted', async function () {
+    this.timeout(60_000);
+    // A test that starts a long child process (as suite tests start kubectl) and never ends.
+    const pidFile = join(dir, 'sleep.pid');
+    const testFile = join(dir, 'hang.test.ts');
+    writeFileSync(
+      testFile,
+      `import { spawn } from 'node:child_process';\n` +
+        `import { writeFileSync } from 'node:fs';\n` +
+        `it('[HANG-FOREVER] never ends', async function () {\n` +
+        `  this.timeout(0);\n` +
+        `  const child = spawn('sleep', ['300'], { stdio: 'ignore' });\n` +
+        `  writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));\n` +
+        `  await new Promise(() => {});\n` +
+        `});\n`,
+    );
+    const controller = new AbortController();
+    const started = Date.now();
+    const execution = executeSuite({
+      schedule: {
+        parallel: [{ files: [testFile], specs: [spec('HANG-FOREVER')], tests: 1, estimateMs: 1 }],
+      } as Parameters<typeof executeSuite>[0]['schedule'],
+      kubeconfig: '/nonexistent',
+      workDir: dir,
+      parallel: 1,
+      log: quiet,
+      onEvent: () => {},
+      signal: controller.signal,
+    });
+    const sleepPid = await retryUntil(
+      async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
+      {
+        what: 'the test to start its child',
+        timeoutMs: 30_000,
+        done: (pid) => pid > 0,
+      },
+    );
+    controller.abort();
+    const ended = await execution;
+    expect(ended.problems.join('\n')).to.match(/interrupted/);
+    expect(Date.now() - started, 'ms until the run ended').to.be.below(40_000);
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // It got the signal with its group; give it a moment to be gone (and reaped).
+    const gone = await retryUntil(async () => !alive(sleepPid), {
+      what: `the test's child ${sleepPid} to be gone`,
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      done: (g) => g,
+    }).catch(() => false);
+    expect(gone, 'the child the test started is gone').to.equal(true);
   });
 });
 

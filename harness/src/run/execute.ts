@@ -17,7 +17,12 @@ import type { Job, Schedule } from './schedule.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SUITES_DIR = join(ROOT, 'conformance', 'suites');
-const MOCHA = join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
+/**
+ * mocha's CLI itself, not its bin/mocha.js: given node options, that wrapper runs the tests in a
+ * child process of its own, which a stopped run would leave behind (and wait for, as it holds the
+ * output pipes). Run directly under `node --import=tsx`, the mocha process is the test process.
+ */
+const MOCHA_CLI = join(ROOT, 'node_modules', 'mocha', 'lib', 'cli', 'cli.js');
 const REPORTER = fileURLToPath(new URL('../testing/results-reporter.cjs', import.meta.url));
 
 /** One test's result as the results reporter writes it. */
@@ -134,10 +139,9 @@ export function mochaArgs(
   retries = 0,
 ): string[] {
   return [
-    MOCHA,
+    '--import=tsx',
+    MOCHA_CLI,
     '--no-config',
-    '--node-option',
-    'import=tsx',
     '--extension',
     'ts',
     '--exit',
@@ -199,16 +203,26 @@ async function runOne(job: Job, index: number, slot: number, options: ExecuteOpt
   const stderrTail: string[] = [];
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; why?: string }>(
     (resolve) => {
+      // A process group of its own, so that stopping it also stops what its tests started.
       const child = spawn(process.execPath, args, {
         cwd: ROOT,
         env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfig },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       let why: string | undefined;
+      const signalGroup = (signal: NodeJS.Signals): void => {
+        if (child.pid === undefined) return;
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // the group is gone already
+        }
+      };
       const stop = (reason: string) => {
         why ??= reason;
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+        signalGroup('SIGTERM');
+        setTimeout(() => signalGroup('SIGKILL'), 5_000).unref();
       };
       const timer = setTimeout(() => stop(`timed out after ${timeoutMs} ms`), timeoutMs);
       const onAbort = () => stop('interrupted');

@@ -12,12 +12,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../../../common/src/log.ts';
 
-/** The helper, run by `node -e` inside the namespace. Tries IPv4 localhost, then IPv6, as containerd. */
+/**
+ * The helper, run by `node -e` inside the namespace. Tries IPv4 localhost, then IPv6, as containerd.
+ * Its socket must never read: the helper keeps its copy of the descriptor open until the kubelet
+ * acknowledges the handle, and anything it read meanwhile (the server's first answer to what the
+ * client already sent) would be lost to the forward. A client socket starts reading once connected
+ * unless it is paused before (`pauseOnCreate` applies only to sockets made from a handle).
+ */
 const HELPER = `
 const net = require('node:net');
 function attempt(host, port) {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port, pauseOnCreate: true });
+    const socket = net.connect({ host, port });
+    socket.pause();
     socket.once('connect', () => resolve({ socket }));
     socket.once('error', (err) => resolve({ error: err }));
   });
