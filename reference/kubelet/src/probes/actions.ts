@@ -15,6 +15,24 @@ export interface ActionOutcome {
   output: string;
 }
 
+/**
+ * An action's resolver that keeps the first outcome only (an answer, an error, the timeout: whichever
+ * comes first) and runs `cleanup` (timers, sockets) once, when it does. `cleanup` runs after the
+ * caller's setup, so it may name a timer declared after this call.
+ */
+export function firstOutcome(
+  resolve: (outcome: ActionOutcome) => void,
+  cleanup: () => void,
+): (outcome: ActionOutcome) => void {
+  let settled = false;
+  return (outcome) => {
+    if (settled) return;
+    settled = true;
+    cleanup();
+    resolve(outcome);
+  };
+}
+
 /** The kubelet version in User-Agent headers (`kube-probe/1.32`), as the node reports it. */
 export const KUBE_MINOR_VERSION = '1.32';
 /** upstream reads at most 10 KiB of a probe's response body. */
@@ -84,13 +102,7 @@ export function doHttpGet(request: HttpGetRequest, timeoutMs: number): Promise<A
   const transport = url.protocol === 'https:' ? https : http;
   const shown = url.toString();
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (outcome: ActionOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(outcome);
-    };
+    const finish = firstOutcome(resolve, () => clearTimeout(timer));
     const req = transport.request(
       url,
       {
@@ -130,14 +142,10 @@ export function doHttpGet(request: HttpGetRequest, timeoutMs: number): Promise<A
 export function doTcpConnect(host: string, port: number, timeoutMs: number): Promise<ActionOutcome> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    let settled = false;
-    const finish = (outcome: ActionOutcome): void => {
-      if (settled) return;
-      settled = true;
+    const finish = firstOutcome(resolve, () => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(outcome);
-    };
+    });
     const timer = setTimeout(
       () => finish({ result: 'failure', output: `dial tcp ${host}:${port}: i/o timeout` }),
       timeoutMs,

@@ -6,8 +6,7 @@
 // until the timeout. The two messages are small enough to encode by hand (protobuf field 1 in
 // each: HealthCheckRequest.service, a string; HealthCheckResponse.status, an enum).
 import http2 from 'node:http2';
-import type { ActionOutcome } from './actions.ts';
-import { KUBE_MINOR_VERSION } from './actions.ts';
+import { firstOutcome, KUBE_MINOR_VERSION, type ActionOutcome } from './actions.ts';
 
 const CHECK_PATH = '/grpc.health.v1.Health/Check';
 /** HealthCheckResponse.ServingStatus by number. */
@@ -138,14 +137,10 @@ function check(
   timeoutMs: number,
 ): Promise<ActionOutcome> {
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (outcome: ActionOutcome): void => {
-      if (settled) return;
-      settled = true;
+    const finish = firstOutcome(resolve, () => {
       clearTimeout(timer);
       stream.close();
-      resolve(outcome);
-    };
+    });
     const stream = session.request({
       ':method': 'POST',
       ':path': CHECK_PATH,
