@@ -192,8 +192,13 @@ describe('reference kubelet end to end @host', function () {
     expect(left.apps.map((c) => c.State)).to.deep.equal(['exited']);
     const logs = await docker.getContainer(left.apps[0]!.Id).logs({ stdout: true, stderr: true });
     expect(logs.toString()).to.contain('finished');
-    // A resync later the pod is still finished: nothing was set up again.
-    await new Promise((r) => setTimeout(r, 2500));
+    // A change to the pod makes the kubelet sync it again (its watch enqueues it); after that sync
+    // the pod is still finished: nothing was set up again. Checking an absence, so a fixed pause.
+    await core.patchNamespacedPod(
+      { name: 'done', namespace: 'kl', body: { metadata: { labels: { resynced: 'yes' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
     expect(await leftOnHost(done)).to.deep.include({ pause: 0, podDir: false, ipAllocated: false });
     const later = await core.readNamespacedPod({ name: 'done', namespace: 'kl' });
     expect(later.status?.phase).to.equal('Succeeded');

@@ -26,12 +26,16 @@ export function validateNodeAffinity(nodeAffinity: unknown, path: FieldPath): Fi
   list(nodeAffinity[PREFERRED]).forEach((raw, i) => {
     const term = obj(raw);
     const p = path.child(PREFERRED).index(i);
-    const weight = int(term.weight);
-    if (weight <= 0 || weight > 100)
-      errs.push(invalid(p.child('weight'), weight, 'must be in the range 1-100'));
+    errs.push(...validateSchedulingWeight(term.weight, p.child('weight')));
     errs.push(...validateNodeSelectorTerm(obj(term.preference), p.child('preference')));
   });
   return errs;
+}
+
+/** The weight of a preferred scheduling term (node or pod affinity): 1 to 100. */
+export function validateSchedulingWeight(value: unknown, path: FieldPath): FieldError[] {
+  const weight = int(value);
+  return weight <= 0 || weight > 100 ? [invalid(path, weight, 'must be in the range 1-100')] : [];
 }
 
 /** ValidateNodeSelector: at least one term, each one valid. */

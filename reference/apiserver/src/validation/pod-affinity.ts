@@ -5,9 +5,10 @@
 // (pkg/apis/core/validation: validatePodAffinity, validatePodAntiAffinity, validatePodAffinityTerm,
 // validateWeightedPodAffinityTerms, validateMatchLabelKeysAndMismatchLabelKeys). Node affinity:
 // node-affinity.ts.
-import { int, isObj, isSet, list, obj, type Obj, str, strMap } from './access.ts';
+import { isObj, isSet, list, obj, type Obj, str, strMap } from './access.ts';
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field-error.ts';
 import { validateLabelSelector } from './label-selector.ts';
+import { validateSchedulingWeight } from './node-affinity.ts';
 import { nameIsDNSLabel } from './names.ts';
 import { validateLabelName } from './object-meta.ts';
 
@@ -61,9 +62,7 @@ export function validatePodAffinity(affinity: unknown, path: FieldPath): FieldEr
     list(a[PREFERRED]).forEach((raw, j) => {
       const weighted = obj(raw);
       const p = at.child(PREFERRED).index(j);
-      const weight = int(weighted.weight);
-      if (weight <= 0 || weight > 100)
-        errs.push(invalid(p.child('weight'), weight, 'must be in the range 1-100'));
+      errs.push(...validateSchedulingWeight(weighted.weight, p.child('weight')));
       errs.push(...validateTerm(obj(weighted.podAffinityTerm), p.child('podAffinityTerm')));
     });
   }

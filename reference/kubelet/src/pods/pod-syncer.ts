@@ -97,7 +97,7 @@ export class PodSyncer {
    * were: a finished pod never runs again, even when a sync sees an older copy of it whose phase
    * is not terminal yet.
    */
-  private readonly finished = new Map<string, { ip?: string; eviction?: PodEviction }>();
+  private readonly finished = new Map<string, { ip?: string; eviction?: PodEviction; released?: boolean }>();
 
   constructor(private readonly o: PodSyncerOptions) {
     this.status = new PodStatusReporter({
@@ -250,15 +250,18 @@ export class PodSyncer {
    * upstream's SyncTerminatingPod and SyncTerminatedPod for a pod that finished: kills what still
    * runs (within the pod's grace period), stops its probes, tears its sandbox down (CNI DEL releases
    * the IP) and its volumes (emptyDirs go). Exited containers stay until the pod is deleted, for
-   * `kubectl logs`. Idempotent; a failed step is retried by the next sync.
+   * `kubectl logs`. Runs until it has succeeded once: a failed step is retried by the next sync.
    */
   private async finish(pod: V1Pod): Promise<void> {
     const uid = pod.metadata!.uid!;
+    const record = this.finished.get(uid);
+    if (record?.released) return; // done once: later syncs only report
     this.o.probes.removePod(uid);
     await this.terminator.killContainers(pod, podGrace(pod));
     await this.o.sandboxes.tearDown(uid);
     await this.o.setup.tearDown(uid);
     this.o.backoff.forgetPod(uid);
+    if (record) record.released = true;
   }
 
   /** What runs for each of the pod's containers; `waiting`: what a container waits on, by name. */
